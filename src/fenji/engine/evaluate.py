@@ -42,6 +42,51 @@ def is_active(rule: LoadedRule, as_of: dt.date) -> bool:
     return r.superseded_on is None or as_of < r.superseded_on
 
 
+class _AllUnknownRules(dict[str, bool | None]):
+    """Rule results before any rule is evaluated: every rule is unknown."""
+
+    def get(self, key: str, default: bool | None = None) -> bool | None:  # type: ignore[override]
+        return None
+
+
+_ALL_UNKNOWN = _AllUnknownRules()
+
+
+def _out_of_scope(lp: LoadedPack, facts: Facts, results: Mapping[str, bool | None]) -> RegimeResult:
+    pack = lp.pack
+    scope_trace = RuleTrace(
+        rule_id=f"{pack.id}:scope",
+        status=Status.DOES_NOT_APPLY,
+        citation=pack.instrument,
+        title=Text(pack.scope_note.en, pack.scope_note.zh),
+        facts_used={},
+        failed=lp.scope.failed(facts, results or _ALL_UNKNOWN, None),
+    )
+    return RegimeResult(
+        regime=pack.id,
+        title=Text(pack.title.en, pack.title.zh),
+        applies=False,
+        determined=True,
+        tier=pack.out_of_scope_tier,
+        labels=[],
+        could_be=[],
+        roles=[],
+        obligations=[],
+        pending=[],
+        trace=[scope_trace],
+        rule_status=dict.fromkeys(lp.rules, Status.DOES_NOT_APPLY),
+    )
+
+
+def _active(lp: LoadedPack, as_of: dt.date) -> frozenset[str]:
+    """The rules in force on as_of (memoised per pack: the same dates recur across an inventory)."""
+    cached = lp.active_cache.get(as_of)
+    if cached is None:
+        cached = frozenset(rid for rid in lp.order if is_active(lp.rules[rid], as_of))
+        lp.active_cache[as_of] = cached
+    return cached
+
+
 def _and(a: bool | None, b: bool | None) -> bool | None:
     if a is False or b is False:
         return False
@@ -102,22 +147,24 @@ def evaluate_pack(
     pack = lp.pack
     run = _Run(lp, facts, as_of, {}, {})
     results = run.results
-    active = {rid for rid in lp.order if is_active(lp.rules[rid], as_of)}
+    active = _active(lp, as_of)
 
-    for rid in lp.order:
-        lr = lp.rules[rid]
-        if lr.rule.kind != "classification":
-            continue
+    # Out of scope whatever the rules say (e.g. market.eu is false): stop before evaluating them.
+    if lp.scope.ev(facts, _ALL_UNKNOWN, None) is False:
+        return _out_of_scope(lp, facts, results)
+
+    for lr in lp.classification_rules:
+        rid = lr.id
         results[rid] = lr.node.ev(facts, results, None) if rid in active else False
 
     established: str | None = None
     could_be: list[str] = []
     for tier_def in pack.tiers:
         values = [results[rid] for rid in lp.rules_by_tier.get(tier_def.id, ())]
-        if any(v is True for v in values):
+        if True in values:
             established = tier_def.id
             break
-        if any(v is None for v in values):
+        if None in values:
             could_be.append(tier_def.id)
     if established is None:
         established = pack.default_tier
@@ -126,6 +173,8 @@ def evaluate_pack(
     terminal = next((t.terminal for t in pack.tiers if t.id == established), False)
 
     in_scope = lp.scope.ev(facts, results, established)
+    if in_scope is False:
+        return _out_of_scope(lp, facts, results)
     scope_trace = RuleTrace(
         rule_id=f"{pack.id}:scope",
         status=Status.of(in_scope),
@@ -133,39 +182,20 @@ def evaluate_pack(
         title=Text(pack.scope_note.en, pack.scope_note.zh),
         facts_used={},
         missing=unique(lp.scope.missing(facts, results, established, _Lazy(run))) if in_scope is None else (),
-        failed=lp.scope.failed(facts, results, established) if in_scope is False else None,
     )
-    if in_scope is False:
-        return RegimeResult(
-            regime=pack.id,
-            title=Text(pack.title.en, pack.title.zh),
-            applies=False,
-            determined=True,
-            tier=pack.out_of_scope_tier,
-            labels=[],
-            could_be=[],
-            roles=[],
-            obligations=[],
-            pending=[],
-            trace=[scope_trace],
-            rule_status={rid: Status.of(v) for rid, v in results.items()},
-        )
 
     role_status = {role.id: _or(results[r] for r in lp.rules_by_role.get(role.id, ())) for role in pack.roles}
 
     waived = {w.rule: w for w in waivers if w.expires >= as_of}
     obligations: list[ObligationResult] = []
-    for rid in lp.order:
-        lr = lp.rules[rid]
+    for lr in lp.obligation_rules:
+        rid = lr.id
         rule = lr.rule
-        if rule.kind != "obligation":
-            continue
-        if rid not in active:
+        role = role_status.get(str(rule.addressee), False) if rule.addressee != "any" else True
+        if rid not in active or role is False or (lr.required_tier and lr.required_tier != established):
             results[rid] = False
             continue
-        value = lr.node.ev(facts, results, established)
-        if rule.addressee != "any":
-            value = _and(value, role_status.get(str(rule.addressee), False))
+        value = _and(lr.node.ev(facts, results, established), role)
         results[rid] = value
         if value is False:
             continue
@@ -183,11 +213,9 @@ def evaluate_pack(
         value = results.get(rid)
         if outcome is not None and value is True and outcome.label and (not terminal or outcome.tier == established):
             labels.append(outcome.label)
-        if rid not in active:
-            continue
-        severer = outcome is not None and outcome.tier is not None and lp.tier_index(outcome.tier) <= established_index
-        if value is True or value is None or (value is False and severer):
+        if rid in active and value is not False:
             trace.append(_trace(lr, value, run))
+    trace.extend(_tiers_not_reached(lp, results, active, established_index))
 
     pending = _pending(run, could_be, in_scope, role_status, terminal, vocab)
     determined = in_scope is True and not could_be
@@ -229,15 +257,37 @@ class _Lazy(Mapping[str, tuple[str, ...]]):
         return len(self.run.lp.rules)
 
 
+def _tiers_not_reached(
+    lp: LoadedPack, results: Mapping[str, bool | None], active: frozenset[str], established_index: int
+) -> list[RuleTrace]:
+    """One line per tier more severe than the one established: which of its rules were checked and failed."""
+    out = []
+    for tier_def in lp.pack.tiers[:established_index]:
+        failed = [rid for rid in lp.rules_by_tier.get(tier_def.id, ()) if rid in active and results.get(rid) is False]
+        if failed:
+            out.append(
+                RuleTrace(
+                    rule_id=f"{lp.pack.id}:tier:{tier_def.id}",
+                    status=Status.DOES_NOT_APPLY,
+                    citation=lp.pack.instrument,
+                    title=Text(tier_def.title.en, tier_def.title.zh),
+                    facts_used={},
+                    failed=f"none of {len(failed)} rules applies ({', '.join(failed)})",
+                )
+            )
+    return out
+
+
 def _trace(lr: LoadedRule, value: bool | None, run: _Run) -> RuleTrace:
     rule = lr.rule
     tier = run.tier if rule.kind == "obligation" else None
-    used = {f: run.facts[f] for f in sorted(lr.facts) if f in run.facts}
+    facts = run.facts
+    used = {f: facts[f] for f in lr.sorted_facts if f in facts}
     return RuleTrace(
         rule_id=rule.id,
         status=Status.of(value),
         citation=rule.citation.short,
-        title=Text(rule.title.en, rule.title.zh),
+        title=lr.title_text,
         facts_used=used,
         missing=run.missing_for(rule.id) if value is None else (),
         failed=lr.node.failed(run.facts, run.results, tier) if value is False else None,
@@ -248,45 +298,27 @@ def _trace(lr: LoadedRule, value: bool | None, run: _Run) -> RuleTrace:
 def _obligation(lr: LoadedRule, status: Status, run: _Run, waiver: Waiver | None) -> ObligationResult:
     rule = lr.rule
     due_date = None
-    due_text = None
-    if rule.due is not None:
-        due_text = Text(rule.due.text.en, rule.due.text.zh) if rule.due.text else None
-        start = run.facts.get(rule.due.after_fact) if rule.due.after_fact else None
+    if rule.due is not None and rule.due.after_fact:
+        start = run.facts.get(rule.due.after_fact)
         if isinstance(start, dt.date):
             due_date = (
                 add_working_days(start, rule.due.days)
                 if rule.due.working_days
                 else start + dt.timedelta(days=rule.due.days)
             )
-    lighter = None
-    if (
-        rule.lighter_path is not None
-        and lr.lighter_node is not None
-        and lr.lighter_node.ev(run.facts, run.results, run.tier) is True
-    ):
-        lighter = Text(rule.lighter_path.en, rule.lighter_path.zh)
+    lighter = lr.lighter_node is not None and lr.lighter_node.ev(run.facts, run.results, run.tier) is True
     applies_from = rule.applies_from
     for node, date in lr.date_nodes:
         if node.ev(run.facts, run.results, run.tier) is True:
             applies_from = date
             break
+    assert lr.info is not None  # the loader sets info on every obligation rule
     return ObligationResult(
-        id=rule.id,
+        info=lr.info,
         status=status,
-        citation=rule.citation.short,
-        addressee=str(rule.addressee),
         applies_from=applies_from,
-        superseded_on=rule.superseded_on,
-        controls=tuple(rule.controls),
-        title=Text(rule.title.en, rule.title.zh),
-        rationale=Text(rule.rationale.en, rule.rationale.zh),
-        url=rule.citation.url,
-        penalty=rule.penalty.citation if rule.penalty else None,
         due_date=due_date,
-        due_text=due_text,
-        lighter_path=lighter,
-        confidence=rule.confidence,
-        soft_law=rule.soft_law,
+        lighter=lighter,
         missing=run.missing_for(rule.id) if status is Status.INDETERMINATE else (),
         waiver_reason=waiver.reason if waiver and status is Status.WAIVED else None,
     )

@@ -30,14 +30,17 @@ from fenji.errors import (
 )
 from fenji.model.card import parse_yaml
 from fenji.model.conditions import (
+    All,
     Condition,
     ConditionParser,
+    TierIs,
     facts_in,
     rules_in,
     tiers_in,
 )
 from fenji.model.facts import Text, Vocabulary, vocabulary
-from fenji.model.rule import Pack, Rule
+from fenji.model.result import ObligationInfo
+from fenji.model.rule import LocalText, Pack, Rule
 
 CONTROLS_FILE = "controls.yaml"
 
@@ -69,6 +72,10 @@ class LoadedRule:
     path: str
     lighter_node: Node | None = None
     date_nodes: tuple[tuple[Node, dt.date], ...] = ()
+    required_tier: str | None = None  # a top-level {tier: X} conjunct: skip the rule unless the tier is X
+    info: ObligationInfo | None = None  # obligation rules: the fixed part of every result
+    title_text: Text = Text("", "")
+    sorted_facts: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -87,6 +94,9 @@ class LoadedPack:
     changelog: str
     rules_by_tier: dict[str, list[str]] = field(default_factory=dict)
     rules_by_role: dict[str, list[str]] = field(default_factory=dict)
+    active_cache: dict[dt.date, frozenset[str]] = field(default_factory=dict)
+    classification_rules: list[LoadedRule] = field(default_factory=list)  # in evaluation order
+    obligation_rules: list[LoadedRule] = field(default_factory=list)  # in evaluation order
 
     @property
     def id(self) -> str:
@@ -233,9 +243,47 @@ def _load_rule(path: Path, vocab: Vocabulary) -> tuple[LoadedRule | None, list[I
             path=file,
             lighter_node=compile_condition(lighter) if lighter else None,
             date_nodes=tuple((compile_condition(c), d) for c, d in overrides),
+            required_tier=_required_tier(condition),
+            info=_obligation_info(rule) if rule.kind == "obligation" else None,
+            title_text=Text(rule.title.en, rule.title.zh),
+            sorted_facts=tuple(sorted(facts_in(condition))),
         ),
         [],
     )
+
+
+def _text(value: LocalText | None) -> Text | None:
+    return Text(value.en, value.zh) if value is not None else None
+
+
+def _obligation_info(rule: Rule) -> ObligationInfo:
+    return ObligationInfo(
+        id=rule.id,
+        citation=rule.citation.short,
+        addressee=str(rule.addressee),
+        applies_from=rule.applies_from,
+        superseded_on=rule.superseded_on,
+        controls=tuple(rule.controls),
+        title=Text(rule.title.en, rule.title.zh),
+        rationale=Text(rule.rationale.en, rule.rationale.zh),
+        url=rule.citation.url,
+        penalty=rule.penalty.citation if rule.penalty else None,
+        due_text=_text(rule.due.text) if rule.due else None,
+        lighter_path=_text(rule.lighter_path),
+        confidence=rule.confidence,
+        soft_law=rule.soft_law,
+    )
+
+
+def _required_tier(cond: Condition) -> str | None:
+    """The tier a condition needs at its top level ({tier: X} or all[..., {tier: X}, ...]), if any."""
+    if isinstance(cond, TierIs):
+        return cond.tier
+    if isinstance(cond, All):
+        for item in cond.items:
+            if isinstance(item, TierIs):
+                return item.tier
+    return None
 
 
 def _toposort(rules: dict[str, LoadedRule], file: str) -> tuple[list[str], list[Issue]]:
@@ -371,10 +419,17 @@ def load_pack(pack_dir: Path, vocab: Vocabulary, controls: ControlCatalogue) -> 
             by_tier.setdefault(outcome.tier, []).append(rule_id)
         if outcome and outcome.role:
             by_role.setdefault(outcome.role, []).append(rule_id)
+    if tiers_in(scope):
+        raise PackSchemaError(
+            f"{pack_dir.name}: scope may not test the tier",
+            [Issue("scope may not use {tier: …}", str(pack_file), lines.get(("scope",)), "scope")],
+        )
     return LoadedPack(
         pack=pack,
         rules=rules,
         order=order,
+        classification_rules=[rules[r] for r in order if rules[r].rule.kind == "classification"],
+        obligation_rules=[rules[r] for r in order if rules[r].rule.kind == "obligation"],
         scope=compile_condition(scope),
         scope_condition=scope,
         digest=_digest(pack_dir),

@@ -11,6 +11,8 @@ from typing import Any
 
 from fenji.model.card import SystemCard
 from fenji.model.facts import Text, value_to_json
+from fenji.model.plan import Plan as Plan
+from fenji.model.plan import PlanControl as PlanControl
 
 SCHEMA_VERSION = 1
 SEVERITY_ORDER = {"prohibited": 0, "high": 1, "medium": 2, "low": 3, "none": 4}
@@ -75,10 +77,11 @@ class Pending:
         return {"fact": self.fact, "question": self.question.as_dict(), "affects": self.affects}
 
 
-@dataclass(frozen=True)
-class ObligationResult:
+@dataclass(frozen=True, slots=True)
+class ObligationInfo:
+    """What an obligation says, fixed when its pack loads (shared by every result that lists it)."""
+
     id: str
-    status: Status
     citation: str
     addressee: str
     applies_from: dt.date
@@ -88,13 +91,75 @@ class ObligationResult:
     rationale: Text
     url: str | None = None
     penalty: str | None = None
-    due_date: dt.date | None = None
     due_text: Text | None = None
     lighter_path: Text | None = None
     confidence: str = "confirmed"
     soft_law: bool = False
+
+
+@dataclass(slots=True)
+class ObligationResult:
+    """One obligation for one card: the fixed info plus what depends on the card's facts."""
+
+    info: ObligationInfo
+    status: Status
+    applies_from: dt.date
+    due_date: dt.date | None = None
+    lighter: bool = False
     missing: tuple[str, ...] = ()
     waiver_reason: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def citation(self) -> str:
+        return self.info.citation
+
+    @property
+    def addressee(self) -> str:
+        return self.info.addressee
+
+    @property
+    def superseded_on(self) -> dt.date | None:
+        return self.info.superseded_on
+
+    @property
+    def controls(self) -> tuple[str, ...]:
+        return self.info.controls
+
+    @property
+    def title(self) -> Text:
+        return self.info.title
+
+    @property
+    def rationale(self) -> Text:
+        return self.info.rationale
+
+    @property
+    def url(self) -> str | None:
+        return self.info.url
+
+    @property
+    def penalty(self) -> str | None:
+        return self.info.penalty
+
+    @property
+    def due_text(self) -> Text | None:
+        return self.info.due_text
+
+    @property
+    def lighter_path(self) -> Text | None:
+        return self.info.lighter_path if self.lighter else None
+
+    @property
+    def confidence(self) -> str:
+        return self.info.confidence
+
+    @property
+    def soft_law(self) -> bool:
+        return self.info.soft_law
 
     def in_application(self, as_of: dt.date) -> bool:
         return self.applies_from <= as_of and (self.superseded_on is None or as_of < self.superseded_on)
@@ -163,49 +228,6 @@ class RegimeResult:
             "obligations": [o.to_dict(as_of) for o in self.obligations],
             "pending": [p.to_dict() for p in self.pending],
             "trace": [t.render(lang) for t in self.trace],
-        }
-
-
-@dataclass(frozen=True)
-class PlanControl:
-    id: str
-    title: Text
-    family: str
-    satisfies: tuple[str, ...]
-    regimes: tuple[str, ...]
-    addressees: tuple[str, ...]
-    earliest_applies_from: dt.date | None
-    evidence: tuple[str, ...] = ()
-    evidence_status: str = "missing"
-    guidance: Text | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title.as_dict(),
-            "family": self.family,
-            "satisfies": list(self.satisfies),
-            "regimes": list(self.regimes),
-            "addressees": list(self.addressees),
-            "earliest_applies_from": (self.earliest_applies_from.isoformat() if self.earliest_applies_from else None),
-            "evidence": list(self.evidence),
-            "evidence_status": self.evidence_status,
-        }
-        if self.guidance:
-            data["guidance"] = self.guidance.as_dict()
-        return data
-
-
-@dataclass
-class Plan:
-    controls: list[PlanControl]
-    obligation_count: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "controls": [c.to_dict() for c in self.controls],
-            "obligations": self.obligation_count,
-            "control_count": len(self.controls),
         }
 
 

@@ -126,6 +126,8 @@ class Rule(Strict):
                 raise ValueError("an obligation rule needs an addressee")
             if not self.controls:
                 raise ValueError("an obligation rule needs at least one control")
+        if (self.lighter_path is None) != (self.lighter_path_when is None):
+            raise ValueError("lighter_path and lighter_path_when go together")
         if self.superseded_on and self.superseded_on <= self.effective_from:
             raise ValueError("superseded_on must come after in_force_from/applies_from")
         return self
