@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fenji.engine.loader import LoadedPack, LoadedRule, PackSet
-from fenji.engine.logic import unique
+from fenji.engine.logic import Node, TierState, unique
 from fenji.model.card import Waiver
 from fenji.model.facts import Text, Vocabulary
 from fenji.model.result import (
@@ -74,7 +74,10 @@ def _out_of_scope(lp: LoadedPack, facts: Facts, results: Mapping[str, bool | Non
         obligations=[],
         pending=[],
         trace=[scope_trace],
-        rule_status=dict.fromkeys(lp.rules, Status.DOES_NOT_APPLY),
+        rule_status={
+            **dict.fromkeys(lp.rules, Status.DOES_NOT_APPLY),
+            **{rid: Status.of(v) for rid, v in results.items()},
+        },
     )
 
 
@@ -122,9 +125,11 @@ class _Run:
     as_of: dt.date
     results: dict[str, bool | None]
     missing_cache: dict[str, tuple[str, ...]]
-    tier: str | None = None
+    tier: TierState | None = None
+    role_status: dict[str, bool | None] = field(default_factory=dict)
 
     def missing_for(self, rule_id: str) -> tuple[str, ...]:
+        """Facts whose answers could settle an indeterminate rule (for an obligation: also its addressee's role)."""
         if rule_id in self.missing_cache:
             return self.missing_cache[rule_id]
         lr = self.lp.rules[rule_id]
@@ -132,9 +137,14 @@ class _Run:
             if self.results.get(dep) is None and dep in self.lp.rules:
                 self.missing_for(dep)
         tier = self.tier if lr.rule.kind == "obligation" else None
-        missing = unique(lr.node.missing(self.facts, self.results, tier, self.missing_cache))
-        self.missing_cache[rule_id] = missing
-        return missing
+        missing = lr.node.missing(self.facts, self.results, tier, self.missing_cache)
+        role = str(lr.rule.addressee)
+        if lr.rule.kind == "obligation" and self.role_status.get(role, False) is None:
+            for role_rule in self.lp.rules_by_role.get(role, ()):
+                if self.results.get(role_rule) is None:
+                    missing.extend(self.missing_for(role_rule))
+        self.missing_cache[rule_id] = unique(missing)
+        return self.missing_cache[rule_id]
 
 
 def evaluate_pack(
@@ -169,8 +179,19 @@ def evaluate_pack(
     if established is None:
         established = pack.default_tier
         could_be = [t for t in could_be if lp.tier_index(t) < lp.tier_index(established)]
-    run.tier = established
     terminal = next((t.terminal for t in pack.tiers if t.id == established), False)
+    tier_missing: tuple[str, ...] = ()
+    if could_be:
+        tier_missing = unique(
+            [
+                f
+                for t in could_be
+                for rid in lp.rules_by_tier.get(t, ())
+                if results.get(rid) is None
+                for f in run.missing_for(rid)
+            ]
+        )
+    run.tier = TierState(established, tuple(could_be), tier_missing)
 
     in_scope = lp.scope.ev(facts, results, established)
     if in_scope is False:
@@ -185,6 +206,7 @@ def evaluate_pack(
     )
 
     role_status = {role.id: _or(results[r] for r in lp.rules_by_role.get(role.id, ())) for role in pack.roles}
+    run.role_status = role_status
 
     waived = {w.rule: w for w in waivers if w.expires >= as_of}
     obligations: list[ObligationResult] = []
@@ -192,10 +214,11 @@ def evaluate_pack(
         rid = lr.id
         rule = lr.rule
         role = role_status.get(str(rule.addressee), False) if rule.addressee != "any" else True
-        if rid not in active or role is False or (lr.required_tier and lr.required_tier != established):
+        required = lr.required_tier
+        if rid not in active or role is False or (required and required != established and required not in could_be):
             results[rid] = False
             continue
-        value = _and(lr.node.ev(facts, results, established), role)
+        value = _and(lr.node.ev(facts, results, run.tier), role)
         results[rid] = value
         if value is False:
             continue
@@ -324,6 +347,29 @@ def _obligation(lr: LoadedRule, status: Status, run: _Run, waiver: Waiver | None
     )
 
 
+def askable(facts_missing: Iterable[str], facts: Facts, ask_when: Mapping[str, Node]) -> list[str]:
+    """Turn missing facts into questions that can be asked now: a fact whose skip condition is still
+    open is replaced by the facts that open it (parents first). A fact whose condition is false stays,
+    so that nothing a rule needs is hidden."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(fact: str) -> None:
+        if fact in seen:
+            return
+        seen.add(fact)
+        node = ask_when.get(fact)
+        if node is None or node.ev(facts, {}, None) is not None:
+            out.append(fact)
+            return
+        for parent in node.missing(facts, {}, None, {}):
+            visit(parent)
+
+    for fact in facts_missing:
+        visit(fact)
+    return out
+
+
 def _pending(
     run: _Run,
     could_be: list[str],
@@ -340,7 +386,7 @@ def _pending(
     def add(facts_missing: Iterable[str], affects: str, severity: int = 0) -> None:
         nonlocal counter
         rank = AFFECTS_RANK[affects] * 100 + severity
-        for fact in facts_missing:
+        for fact in askable(facts_missing, run.facts, lp.ask_when):
             counter += 1
             if fact in found:
                 old_rank, neg_weight, first = found[fact]

@@ -95,6 +95,7 @@ class LoadedPack:
     rules_by_tier: dict[str, list[str]] = field(default_factory=dict)
     rules_by_role: dict[str, list[str]] = field(default_factory=dict)
     active_cache: dict[dt.date, frozenset[str]] = field(default_factory=dict)
+    ask_when: dict[str, Node] = field(default_factory=dict)  # fact -> compiled skip condition (shared)
     classification_rules: list[LoadedRule] = field(default_factory=list)  # in evaluation order
     obligation_rules: list[LoadedRule] = field(default_factory=list)  # in evaluation order
 
@@ -478,7 +479,23 @@ def load_packs(
                 [Issue("unknown pack", hint=f"packs: {', '.join(sorted(packs))}")],
             )
     ordered = dict(sorted(packs.items(), key=lambda kv: (kv[1].pack.order, kv[0])))
+    ask_when = compile_ask_when(vocab)
+    for lp in ordered.values():
+        lp.ask_when = ask_when
     return PackSet(packs=ordered, controls=controls, vocab=vocab)
+
+
+def compile_ask_when(vocab: Vocabulary) -> dict[str, Node]:
+    """Every fact's skip condition, compiled once."""
+    parser = ConditionParser(vocab, file="facts.yaml")
+    nodes = {
+        f.id: compile_condition(parser.parse(f.ask_when, f"{f.id}.ask_when"))
+        for f in vocab.facts.values()
+        if f.ask_when
+    }
+    if parser.issues:
+        raise PackSchemaError("facts.yaml has invalid ask_when conditions", parser.issues)
+    return nodes
 
 
 def raw_yaml(path: Path) -> Any:

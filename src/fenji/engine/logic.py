@@ -20,17 +20,39 @@ RuleResults = Mapping[str, bool | None]
 Tri = bool | None
 
 
+class TierState:
+    """The headline tier as obligations see it: established, or still possible (``could_be``)."""
+
+    __slots__ = ("established", "could_be", "missing")
+
+    def __init__(self, established: str, could_be: tuple[str, ...] = (), missing: tuple[str, ...] = ()) -> None:
+        self.established = established
+        self.could_be = could_be
+        self.missing = missing  # facts that would settle the open tiers
+
+    def test(self, tier: str) -> Tri:
+        if tier == self.established:
+            return True
+        return None if tier in self.could_be else False
+
+    def __str__(self) -> str:
+        return self.established
+
+
+Tier = str | TierState | None
+
+
 class Node:
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         raise NotImplementedError
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         """Facts whose answers could still change this (unknown) node."""
         return []
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         """For a false node: a short description of a condition that made it false."""
         return None
 
@@ -44,18 +66,18 @@ class FactNode(Node):
         self.value = test.value
         self.fn = OPERATOR_FUNCTIONS[test.op]
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         v = facts.get(self.fact)
         if v is None:
             return None
         return self.fn(v, self.value)
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         return [self.fact] if self.fact not in facts else []
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         actual = value_to_json(facts[self.fact]) if self.fact in facts else "unknown"
         wanted = "" if self.value is None else f" {value_to_json(self.value)}"
         return f"{self.fact} {self.op}{wanted} is false ({self.fact} = {actual})"
@@ -67,15 +89,15 @@ class RuleNode(Node):
     def __init__(self, ref: RuleRef) -> None:
         self.rule = ref.rule
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         return rules.get(self.rule, False)
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         return list(rule_missing.get(self.rule, ()))
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         return f"{self.rule} does not apply"
 
 
@@ -85,10 +107,17 @@ class TierNode(Node):
     def __init__(self, test: TierIs) -> None:
         self.tier = test.tier
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
+        if isinstance(tier, TierState):
+            return tier.test(self.tier)
         return tier == self.tier
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def missing(
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
+    ) -> list[str]:
+        return list(tier.missing) if isinstance(tier, TierState) else []
+
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         return f"tier is {tier}, not {self.tier}"
 
 
@@ -98,16 +127,16 @@ class NotNode(Node):
     def __init__(self, item: Node) -> None:
         self.item = item
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         r = self.item.ev(facts, rules, tier)
         return None if r is None else not r
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         return self.item.missing(facts, rules, tier, rule_missing)
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         inner = self.item
         if isinstance(inner, RuleNode):
             return f"{inner.rule} applies"
@@ -123,7 +152,7 @@ class AllNode(Node):
     def __init__(self, items: list[Node]) -> None:
         self.items = tuple(items)
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         unknown = False
         for item in self.items:
             r = item.ev(facts, rules, tier)
@@ -134,7 +163,7 @@ class AllNode(Node):
         return None if unknown else True
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         out: list[str] = []
         for item in self.items:
@@ -142,7 +171,7 @@ class AllNode(Node):
                 out.extend(item.missing(facts, rules, tier, rule_missing))
         return out
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         for item in self.items:
             if item.ev(facts, rules, tier) is False:
                 return item.failed(facts, rules, tier)
@@ -155,7 +184,7 @@ class AnyNode(Node):
     def __init__(self, items: list[Node]) -> None:
         self.items = tuple(items)
 
-    def ev(self, facts: Facts, rules: RuleResults, tier: str | None) -> Tri:
+    def ev(self, facts: Facts, rules: RuleResults, tier: Tier) -> Tri:
         unknown = False
         for item in self.items:
             r = item.ev(facts, rules, tier)
@@ -166,7 +195,7 @@ class AnyNode(Node):
         return None if unknown else False
 
     def missing(
-        self, facts: Facts, rules: RuleResults, tier: str | None, rule_missing: Mapping[str, tuple[str, ...]]
+        self, facts: Facts, rules: RuleResults, tier: Tier, rule_missing: Mapping[str, tuple[str, ...]]
     ) -> list[str]:
         out: list[str] = []
         for item in self.items:
@@ -174,7 +203,7 @@ class AnyNode(Node):
                 out.extend(item.missing(facts, rules, tier, rule_missing))
         return out
 
-    def failed(self, facts: Facts, rules: RuleResults, tier: str | None) -> str | None:
+    def failed(self, facts: Facts, rules: RuleResults, tier: Tier) -> str | None:
         parts = [item.failed(facts, rules, tier) for item in self.items[:3]]
         text = "; ".join(p for p in parts if p)
         more = " …" if len(self.items) > 3 else ""
