@@ -66,7 +66,7 @@ def findings(card: SystemCard, assessment: Assessment, packs: PackSet, require_e
             )
     if require_evidence:
         for control in assessment.plan.controls:
-            if control.evidence_status != "done":
+            if control.required_now and control.evidence_status != "done":
                 out.append(
                     Finding(
                         card=card,
@@ -75,8 +75,10 @@ def findings(card: SystemCard, assessment: Assessment, packs: PackSet, require_e
                         severity="high",
                         kind="missing_evidence",
                         message=Text(
-                            f"required control {control.id} has no evidence (serves {', '.join(control.satisfies)})",
-                            f"必需控制项 {control.id} 缺少证据（对应 {', '.join(control.satisfies)}）",
+                            f"required control {control.id} has no done evidence ({control.evidence_status}; "
+                            f"serves {', '.join(control.satisfies)})",
+                            f"必需控制项 {control.id} 缺少已完成的证据（{control.evidence_status}；"
+                            f"对应 {', '.join(control.satisfies)}）",
                         ),
                     )
                 )
