@@ -349,24 +349,26 @@ def _obligation(lr: LoadedRule, status: Status, run: _Run, waiver: Waiver | None
 
 def askable(facts_missing: Iterable[str], facts: Facts, ask_when: Mapping[str, Node]) -> list[str]:
     """Turn missing facts into questions that can be asked now: a fact whose skip condition is still
-    open is replaced by the facts that open it (parents first). A fact whose condition is false stays,
-    so that nothing a rule needs is hidden."""
+    open is replaced by the open facts of that condition (parents first), leaving out parents that are
+    themselves skipped. A missing fact whose own condition is false stays, so that nothing a rule needs
+    is hidden."""
     out: list[str] = []
     seen: set[str] = set()
 
-    def visit(fact: str) -> None:
+    def visit(fact: str, needed_by_rule: bool) -> None:
         if fact in seen:
             return
         seen.add(fact)
         node = ask_when.get(fact)
-        if node is None or node.ev(facts, {}, None) is not None:
+        status = True if node is None else node.ev(facts, {}, None)
+        if status is True or (status is False and needed_by_rule):
             out.append(fact)
-            return
-        for parent in node.missing(facts, {}, None, {}):
-            visit(parent)
+        elif status is None and node is not None:
+            for parent in node.missing(facts, {}, None, {}):
+                visit(parent, False)
 
     for fact in facts_missing:
-        visit(fact)
+        visit(fact, True)
     return out
 
 
