@@ -282,7 +282,7 @@ def test_custom_thresholds_file_changes_the_verdict(tmp_path: Path) -> None:
 
 
 BAD = [
-    ("keyword_libary:\n  total: 3\n", 2, "keyword_libary", "unknown key"),
+    ("keyword_libary:\n  total: 3\n", 1, "keyword_libary", "unknown key"),
     ("keyword_library:\n  total: -1\n", 2, "keyword_library.total", "non-negative"),
     ("keyword_library:\n  total: many\n", 2, "keyword_library.total", "whole number"),
     ("keyword_library:\n  total: true\n", 2, "keyword_library.total", "whole number"),
