@@ -8,4 +8,18 @@ if command -v pg_isready >/dev/null 2>&1; then
     fi
   fi
 fi
+# Reports (issue 8): pdftoppm (poppler-utils) for the PDF tests, and the TrueType fonts the PDF renderer embeds:
+# DejaVu Sans for Latin text, WenQuanYi Zen Hei for Chinese. Installed only when missing; quiet.
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  need=""
+  command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need="$need fonts-wqy-zenhei"
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
+  if [ -n "$need" ]; then
+    # shellcheck disable=SC2086
+    { apt-get -o DPkg::Lock::Timeout=300 update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $need; } \
+      >/dev/null 2>&1 || echo "services.sh: could not install:$need (the PDF report tests need them)" >&2
+  fi
+fi
 exit 0
