@@ -236,7 +236,8 @@ def evaluate_pack(
         value = results.get(rid)
         if outcome is not None and value is True and outcome.label and (not terminal or outcome.tier == established):
             labels.append(outcome.label)
-        if rid in active and value is not False:
+        # the trace explains the classification; obligations carry their own status and missing facts
+        if outcome is not None and rid in active and value is not False:
             trace.append(_trace(lr, value, run))
     trace.extend(_tiers_not_reached(lp, results, active, established_index))
 
