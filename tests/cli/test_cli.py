@@ -60,8 +60,16 @@ def test_fact_override_changes_the_result() -> None:
 
 
 def test_fact_set_to_unknown_makes_result_provisional() -> None:
-    _, out = run("assess", EMOTION, "--as-of", "2026-11-22", "--format", "json",
-                 "--fact", "safeguards.medical_or_safety_reason=unknown")
+    _, out = run(
+        "assess",
+        EMOTION,
+        "--as-of",
+        "2026-11-22",
+        "--format",
+        "json",
+        "--fact",
+        "safeguards.medical_or_safety_reason=unknown",
+    )
     eu = json.loads(out)["regimes"]["eu_ai_act"]
     assert eu["status"] == "provisional"
     assert "prohibited" in eu["could_be"]
@@ -127,15 +135,19 @@ def test_check_exit_codes() -> None:
 
 
 def test_check_fails_on_provisional_could_be_prohibited(tmp_path: Path) -> None:
-    path = write(tmp_path, "c.yaml", "facts:\n  market: {eu: true}\n  technique: {emotion_recognition: true}\n"
-                 "  use: {setting: [workplace]}\n")
+    path = write(
+        tmp_path,
+        "c.yaml",
+        "facts:\n  market: {eu: true}\n  technique: {emotion_recognition: true}\n  use: {setting: [workplace]}\n",
+    )
     code, _ = run("check", path, "--as-of", "2026-11-22", "--fail-on", "prohibited")
     assert code == 1
 
 
 def test_expired_waiver_fails(tmp_path: Path) -> None:
     text = Path(SPAM).read_text(encoding="utf-8") + (
-        "waivers:\n  - {rule: EU-AIA-ART4-2026, reason: training planned, approved_by: cco, expires: 2026-01-31}\n")
+        "waivers:\n  - {rule: EU-AIA-ART4-2026, reason: training planned, approved_by: cco, expires: 2026-01-31}\n"
+    )
     path = write(tmp_path, "w.yaml", text)
     assert run("check", path, "--as-of", "2026-11-22", "--fail-on", "prohibited")[0] == 1
 
@@ -169,8 +181,11 @@ def test_batch_jsonl(tmp_path: Path) -> None:
 
     card = yaml.safe_load(Path(CV).read_text(encoding="utf-8"))
     card["facts"]["system"]["eu_placed_on_market_date"] = "2026-03-02"
-    lines = [json.dumps({"id": "a", "card": card}), "",
-             json.dumps({"id": "b", "card": card, "facts": {"market.eu": False}})]
+    lines = [
+        json.dumps({"id": "a", "card": card}),
+        "",
+        json.dumps({"id": "b", "card": card, "facts": {"market.eu": False}}),
+    ]
     path = write(tmp_path, "in.jsonl", "\n".join(lines) + "\n")
     code, out = run("assess", "--batch", path, "--as-of", "2026-11-22")
     assert code == 0

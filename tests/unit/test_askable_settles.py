@@ -57,5 +57,7 @@ def test_every_regime_is_determined_when_every_askable_question_is_answered(seed
         facts = questionnaire_card(rng)
         for regime, result in evaluate(PACKS, facts, AS_OF).items():
             if not result.determined:
-                problems.append(f"card {seed}/{i} {regime}: {result.status}, pending {[p.fact for p in result.pending]}")
+                problems.append(
+                    f"card {seed}/{i} {regime}: {result.status}, pending {[p.fact for p in result.pending]}"
+                )
     assert not problems, "\n".join(sorted(set(p.split(": ", 1)[1] for p in problems))[:20])

@@ -56,8 +56,13 @@ def facts_mapping(draw: st.DrawFn) -> dict[str, Any]:
 
 cards = st.fixed_dictionaries(
     {"id": st.text(max_size=10), "facts": facts_mapping()},
-    optional={"name": st.text(max_size=10), "fenji_card": st.sampled_from([1, 2, "1"]), "waivers": JUNK,
-              "evidence": JUNK, "bogus": JUNK},
+    optional={
+        "name": st.text(max_size=10),
+        "fenji_card": st.sampled_from([1, 2, "1"]),
+        "waivers": JUNK,
+        "evidence": JUNK,
+        "bogus": JUNK,
+    },
 )
 
 

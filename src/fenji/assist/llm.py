@@ -24,7 +24,7 @@ DEFAULT_CONFIDENCE = 0.5
 JSON_BLOCK = re.compile(r"\{.*\}|\[.*\]", re.DOTALL)
 SYSTEM_PROMPT = (
     "You extract facts about an AI system from its description for a regulatory classifier. "
-    "Answer with JSON only: {\"facts\": [{\"fact\": ID, \"value\": VALUE, \"evidence\": SPAN, \"confidence\": 0-1}]}. "
+    'Answer with JSON only: {"facts": [{"fact": ID, "value": VALUE, "evidence": SPAN, "confidence": 0-1}]}. '
     "Use only the fact IDs and values listed. SPAN must be copied exactly from the description. "
     "Leave out every fact the description does not settle; never guess."
 )

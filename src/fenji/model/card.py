@@ -125,8 +125,9 @@ class SystemCard:
 
     def digest(self, facts_json: dict[str, Any] | None = None) -> str:
         """sha256 of the facts (pass facts_json() when it is at hand, to compute it once)."""
-        blob = json.dumps(facts_json if facts_json is not None else self.facts_json(), sort_keys=True,
-                          ensure_ascii=False)
+        blob = json.dumps(
+            facts_json if facts_json is not None else self.facts_json(), sort_keys=True, ensure_ascii=False
+        )
         return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
