@@ -12,6 +12,11 @@
     │   └── DuplicateRuleIdError    pack.duplicate_id
     ├── EvaluationError             eval.*          engine bug or operator type mismatch
     └── StoreError                  store.*
+        ├── StoreConflictError      store.conflict      optimistic lock lost: nothing was overwritten
+        ├── StoreNotFoundError      store.not_found     no such system, version, assessment, evidence or user
+        ├── StoreDuplicateError     store.duplicate     a system ID or user name that is taken
+        ├── ReviewStateError        store.review_state  a review step the current state does not allow
+        └── StoreImportError        store.import        an export file that cannot be imported
 
 Each class has a stable ``code``; ``docs/errors/<code>.md`` explains cause and fix.
 Errors carry structured context (``issues``: file, line, field, message, hint) so the
@@ -106,6 +111,26 @@ class StoreError(FenjiError):
     code = "store.error"
 
 
+class StoreConflictError(StoreError):
+    code = "store.conflict"
+
+
+class StoreNotFoundError(StoreError):
+    code = "store.not_found"
+
+
+class StoreDuplicateError(StoreError):
+    code = "store.duplicate"
+
+
+class ReviewStateError(StoreError):
+    code = "store.review_state"
+
+
+class StoreImportError(StoreError):
+    code = "store.import"
+
+
 ERROR_CLASSES: tuple[type[FenjiError], ...] = (
     FenjiError,
     CardError,
@@ -117,6 +142,11 @@ ERROR_CLASSES: tuple[type[FenjiError], ...] = (
     DuplicateRuleIdError,
     EvaluationError,
     StoreError,
+    StoreConflictError,
+    StoreNotFoundError,
+    StoreDuplicateError,
+    ReviewStateError,
+    StoreImportError,
 )
 
 

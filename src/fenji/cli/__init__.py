@@ -149,10 +149,11 @@ def assess(
             _assess_batch(Path(batch), packs, when, overrides, lang, output)
             return
         if text is not None or text_file is not None:
-            raise FenjiError(
-                "text assist is not part of this version yet",
-                [Issue("use a YAML card or `fenji ask`", hint="see examples/cards/")],
-            )
+            description = text if text is not None else _read_text_file(str(text_file))
+            loaded, result = api.assess_text(description, packs=packs, as_of=when, facts=overrides)
+            items = [Item(loaded, result, api.check_findings(loaded, result, packs))]
+            _emit(RENDERERS[fmt](items, lang), output)
+            return
         assert card is not None
         loaded = api.load_card(card)
         result = api.assess(loaded, packs=packs, as_of=when, facts=overrides)
@@ -172,17 +173,37 @@ def _assess_batch(
                 if not line.strip():
                     continue
                 item_id, card, line_facts = api.batch_line(line, line_no, str(path))
-                if card is None:
-                    raise FenjiError(f"{path}:{line_no}: text lines need the text assist, not in this version")
                 merged = dict(overrides)
                 if line_facts:
                     merged.update(api.parse_fact_assignments([f"{k}={_cli_value(v)}" for k, v in line_facts.items()]))
-                result = api.assess(card, packs=packs, as_of=when, facts=merged)
+                if card is None:
+                    description = _batch_text(line, line_no, path)
+                    result = api.assess_text(description, packs=packs, as_of=when, facts=merged, item_id=item_id)[1]
+                else:
+                    result = api.assess(card, packs=packs, as_of=when, facts=merged)
                 doc = {"id": item_id, **result.to_dict(lang)}
                 out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
     finally:
         if output:
             out.close()
+
+
+def _read_text_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FenjiError(f"{path}: not UTF-8 text", [Issue("save the description as UTF-8", path)]) from None
+
+
+def _batch_text(line: str, line_no: int, path: Path) -> str:
+    """The description of a ``{"id", "text"}`` batch line (``api.batch_line`` has checked the line is JSON)."""
+    description = json.loads(line).get("text")
+    if not isinstance(description, str) or not description.strip():
+        raise CardValidationError(
+            f"{path}:{line_no}: 'text' must be a non-empty string",
+            [Issue("write the description as a JSON string", str(path), line_no, "text")],
+        )
+    return description
 
 
 def _cli_value(value: Any) -> str:
@@ -205,7 +226,11 @@ def _cli_value(value: Any) -> str:
     help="Exit 1 when a finding is at or above this severity.",
 )
 @click.option("--soft-fail", is_flag=True, help="Report findings but exit 0.")
-@click.option("--require-evidence", is_flag=True, help="Fail on required controls without evidence.")
+@click.option(
+    "--require-evidence",
+    is_flag=True,
+    help="Fail on controls whose binding obligations are in application (as of --as-of) without done evidence.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 def check(
     cards: tuple[str, ...],
@@ -393,10 +418,21 @@ def rules_schema() -> None:
 
 
 def _register() -> None:
-    from fenji.cli import cn, us
+    from fenji.cli import ask, cn, diff, explain, oscal, plan, serve, store_io, timeline, us, users
+    from fenji.cli import audit as audit_cli
+
+    for web_command in (serve.command, users.group, audit_cli.group, store_io.export_command, store_io.import_command):
+        main.add_command(web_command)
 
     for group in (cn.group, us.group):
         main.add_command(group)
+    main.add_command(ask.command)
+    main.add_command(explain.command)
+    from fenji.cli import report
+
+    main.add_command(report.command)
+    for command in (plan.command, timeline.command, diff.command, oscal.group):
+        main.add_command(command)
 
 
 _register()

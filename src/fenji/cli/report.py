@@ -19,7 +19,7 @@ def _write(data: bytes, output: str | None, fmt: str) -> None:
     if output:
         Path(output).write_bytes(data)
         return
-    stream = click.get_binary_stream("stdout")
+    stream = sys.stdout.buffer
     if fmt in BINARY and stream.isatty():
         raise click.UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
     stream.write(data)

@@ -76,10 +76,10 @@ class LoadedRule:
     info: ObligationInfo | None = None  # obligation rules: the fixed part of every result
     title_text: Text = Text("", "")
     sorted_facts: tuple[str, ...] = ()
+    id: str = ""  # = rule.id, kept as a plain attribute because the engine reads it in every loop
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
+    def __post_init__(self) -> None:
+        self.id = self.rule.id
 
 
 @dataclass
