@@ -33,7 +33,7 @@ from fenji.engine.explain import explain as _explain
 from fenji.engine.findings import exit_code, findings
 from fenji.engine.loader import PackSet, load_packs
 from fenji.engine.plan import build_plan
-from fenji.engine.questions import Question, Survey
+from fenji.engine.questions import Question, Screen, Survey
 from fenji.engine.questions import next_questions as _next_questions
 from fenji.engine.questions import survey as _survey
 from fenji.engine.timeline import build_timeline
@@ -67,6 +67,7 @@ __all__ = [
     "propose_facts",
     "Explanation",
     "Question",
+    "Screen",
     "Survey",
     "explain",
     "next_questions",

@@ -265,7 +265,95 @@ def test_replay_asks_until_determined(test_packs: PackSet) -> None:
     assert run.determined
     assert run.results["zz_test"].tier == "high_risk"
     assert run.asked[0] == "market.eu"
-    assert "technique.conversational" not in run.asked  # high-risk is established: transparency cannot matter
+    # profiling, autonomous actions and the chat question share the capabilities checklist: one screen
+    assert {"technique.profiling", "technique.autonomous_actions", "technique.conversational"} <= set(run.asked)
+    assert run.screens < len(run.asked)
+
+
+def test_replay_stops_asking_transparency_once_high_risk_is_established(test_packs: PackSet) -> None:
+    start = {"market.eu": True, "system.kind": "ai_system", "technique.social_scoring": False}
+    answers = {**start, "technique.biometric_identification": "none", "technique.profiling": True}
+    answers["technique.autonomous_actions"] = True
+    state = survey({**answers}, test_packs, AS_OF, regimes=["zz_test"])
+    assert state.results["zz_test"].tier == "high_risk"
+    assert state.done and state.settling == ()  # transparency cannot change the tier now
+    assert "technique.conversational" not in ids(list(state.settling))
+
+
+# --- checklists (question groups) -----------------------------------------------------------
+
+
+def test_a_checklist_shows_the_open_settling_members_of_a_group_in_group_order(test_packs: PackSet) -> None:
+    facts = {"market.eu": True, "system.kind": "ai_system", "technique.social_scoring": False}
+    facts["technique.biometric_identification"] = "none"
+    state = survey(facts, test_packs, AS_OF, regimes=["zz_test"])
+    screen = state.next_screen()
+    assert screen is not None and screen.group is not None
+    assert screen.group.id == "capabilities"
+    group_order = list(screen.group.facts)
+    assert list(screen.facts) == sorted(screen.facts, key=group_order.index)
+    assert set(screen.facts) == {"technique.profiling", "technique.autonomous_actions", "technique.conversational"}
+    # members no rule reads are not on it, even though the group has them
+    assert "technique.personalized_push" in group_order and "technique.personalized_push" not in screen.facts
+
+
+def test_a_single_open_member_is_asked_as_a_plain_question(test_packs: PackSet) -> None:
+    facts = {"market.eu": True, "system.kind": "ai_system", "technique.biometric_identification": "none"}
+    facts |= {"technique.profiling": False, "technique.conversational": False}
+    state = survey(facts, test_packs, AS_OF, regimes=["zz_test"])
+    screen = state.next_screen()
+    assert screen is not None
+    assert screen.facts == ("technique.social_scoring",) and screen.group is None
+
+
+def test_a_ticked_gate_item_is_followed_by_its_own_question(test_packs: PackSet) -> None:
+    facts = {"market.eu": True, "system.kind": "ai_system"}
+    state = survey(facts, test_packs, AS_OF, regimes=["zz_test"])
+    screen = state.next_screen()
+    assert screen is not None and screen.group is not None
+    assert screen.facts == ("technique.social_scoring", "technique.biometric_identification")
+    assert screen.follow_ups({"technique.biometric_identification": "none"}) == []
+    ticked = {"technique.biometric_identification": "identification"}
+    assert screen.follow_ups(ticked) == ["technique.biometric_identification"]
+    facts["technique.social_scoring"] = False
+    none_run = replay({**facts, "technique.biometric_identification": "none"}, test_packs, AS_OF, ["zz_test"])
+    ticked_run = replay({**facts, **ticked, "technique.biometric_remote": False}, test_packs, AS_OF, ["zz_test"])
+    assert ticked_run.screens > none_run.screens  # the follow-up (and the remote question) count
+
+
+def test_the_shipped_groups_are_valid() -> None:
+    vocab = api.get_vocabulary()
+    assert vocab.groups and vocab.group_issues() == []
+    for group in vocab.groups.values():
+        assert group.question.en and group.question.zh
+        for item in group.items:
+            assert item.label.en and item.label.zh, (group.id, item.fact)
+
+
+def test_a_bad_group_is_reported_with_its_place() -> None:
+    from fenji.model.facts import GroupItem, QuestionGroup, Text, Vocabulary
+
+    vocab = api.get_vocabulary()
+    label = Text("x", "x")
+    bad = QuestionGroup(
+        "bad",
+        label,
+        label,
+        (
+            GroupItem("technique.profiling", label),
+            GroupItem("technique.profiling", label),  # twice
+            GroupItem("use.cases", label),  # a multi fact without its "none"
+            GroupItem("technique.crime_risk_prediction", label, "maybe"),  # not one of its values
+            GroupItem("technique.profilng", label),  # unknown
+        ),
+    )
+    broken = Vocabulary(list(vocab.facts.values()), vocab.sections, list(vocab.use_cases.values()), [], [bad])
+    messages = [i.message for i in broken.group_issues()]
+    assert any("more than one group" in m for m in messages)
+    assert any(m.startswith("use.cases: invalid 'none'") for m in messages)
+    assert any(m.startswith("technique.crime_risk_prediction: invalid 'none'") for m in messages)
+    assert any("technique.profilng" in m for m in messages)
+    assert all(i.field and i.field.startswith("groups.bad.") for i in broken.group_issues())
 
 
 def test_replay_answers_unknown_where_the_card_is_silent(test_packs: PackSet) -> None:

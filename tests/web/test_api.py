@@ -212,6 +212,11 @@ def test_questions(web: Web) -> None:
     assert body["done"] is False and body["questions"] and set(body["summary"]) == {"eu_ai_act"}
     first = body["questions"][0]
     assert first["question"]["en"] and first["question"]["zh"]
+    screen = body["screen"]  # the first step is the markets checklist
+    assert screen["group"] == "markets" and screen["facts"][0] == "market.eu"
+    assert [i["fact"] for i in screen["items"]] == screen["facts"]
+    assert all(i["label"]["en"] and i["label"]["zh"] for i in screen["items"])
+    assert first["group"] == "markets"
     answered = viewer.post(
         "/api/questions",
         json={"regimes": ["eu_ai_act"], "answers": {"market.eu": False}, "limit": 2},

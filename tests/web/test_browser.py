@@ -22,6 +22,7 @@ import pytest
 
 from fenji import api
 from fenji.store import ROLES, Session, open_store
+from fenji.web import questionnaire as qn
 from fenji.web.inventory import Inventory
 from fenji.web.library import Catalog
 from fenji.web.security import hash_password
@@ -167,6 +168,22 @@ def answer(page: object, fact_type: str, value: object) -> None:
     form.locator("#answer").click()
 
 
+def tick(page: object, answers: dict[str, object]) -> None:
+    """Answer the questionnaire's checklist the way a person would: tick what is true, "I don't
+    know" where the card is silent."""
+    vocab = api.get_vocabulary()
+    form = page.locator("#checklist")  # type: ignore[attr-defined]
+    for fact_id in form.locator(".item").evaluate_all("els => els.map(e => e.dataset.fact)"):
+        group = vocab.group_of(fact_id)
+        assert group is not None
+        item = group.item(fact_id)
+        if fact_id not in answers:
+            form.locator(f"input[name=unsure][value='{fact_id}']").check()
+        elif answers[fact_id] is True or (item.gated and answers[fact_id] != qn.none_json(item.none)):
+            form.locator(f"input[name=tick][value='{fact_id}']").check()
+    form.locator("#answer").click()
+
+
 def test_the_whole_flow_in_chromium(server: str, browser: object, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")  # type: ignore[attr-defined]
     page = context.new_page()
@@ -191,16 +208,19 @@ def test_the_whole_flow_in_chromium(server: str, browser: object, tmp_path: Path
     page.check("#regimes-form input[value=eu_ai_act]")
     page.click("#regimes-form button")
     asked = 0
-    while page.locator("#question").count() and asked < 40:
-        fact = page.locator("#question").get_attribute("data-fact")
-        fact_type = page.locator("#question").get_attribute("data-type")
-        assert fact and fact_type
+    while (page.locator("#question").count() or page.locator("#checklist").count()) and asked < 40:
         if asked == 3:
             shot(page, "questionnaire", full_page=False)
-        if fact in answers:
-            answer(page, fact_type, answers[fact])
+        if page.locator("#checklist").count():
+            tick(page, answers)
         else:
-            page.click("#dont-know")
+            fact = page.locator("#question").get_attribute("data-fact")
+            fact_type = page.locator("#question").get_attribute("data-type")
+            assert fact and fact_type
+            if fact in answers:
+                answer(page, fact_type, answers[fact])
+            else:
+                page.click("#dont-know")
         page.wait_for_load_state()
         asked += 1
     assert page.locator("#done").is_visible()

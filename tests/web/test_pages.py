@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from fenji import api
+from fenji.web import questionnaire as qn
 from tests.conftest import EXAMPLES
 from tests.web.conftest import PASSWORD, Web, csrf_of, example, make_web
 
@@ -138,6 +140,33 @@ def form_values(value: object) -> list[str]:
     return [str(value)]
 
 
+def checklist_form(html: str, answers: dict[str, Any], asked: list[str]) -> dict[str, object]:
+    """The posted form of a checklist answered from ``answers``: ticked where yes (or a gate is not
+    at its "none"), "I don't know" where the card is silent."""
+    vocab = api.get_vocabulary()
+    facts = re.findall(r'name="facts" value="([^"]+)"', html)
+    asked += facts
+    tick, unsure = [], []
+    for fact_id in facts:
+        group = vocab.group_of(fact_id)
+        assert group is not None
+        item = group.item(fact_id)
+        if fact_id not in answers:
+            unsure.append(fact_id)
+        elif answers[fact_id] is True or (item.gated and answers[fact_id] != qn.none_json(item.none)):
+            tick.append(fact_id)
+    state = re.search(r'id="checklist">.*?name="state" value="([^"]*)"', html, re.S)
+    assert state
+    return {
+        "csrf_token": csrf_of(html),
+        "state": unescape(state.group(1)),
+        "action": "checklist",
+        "facts": facts,
+        "tick": tick,
+        "unsure": unsure,
+    }
+
+
 def test_questionnaire_without_javascript(web: Web) -> None:
     answers = api.load_card(EXAMPLES / "eu-cv-screening.yaml").facts_json()
     client = web.browser("editor")
@@ -150,24 +179,27 @@ def test_questionnaire_without_javascript(web: Web) -> None:
     assert start.status_code == 200
     assert re.findall(r'<tr data-regime="([a-z_]+)"', start.text) == ["eu_ai_act"]
     html = start.text
-    asked = []
+    asked: list[str] = []
     for _ in range(40):
-        fact = re.search(r'data-fact="([^"]+)" data-type="([a-z]+)"', html)
-        if fact is None:
-            break
-        asked.append(fact.group(1))
-        state = re.search(r'id="question">.*?name="state" value="([^"]*)"', html, re.S)
-        assert state
-        form: dict[str, object] = {
-            "csrf_token": csrf_of(html),
-            "state": unescape(state.group(1)),
-            "fact": fact.group(1),
-        }
-        if fact.group(1) in answers:
-            form |= {"action": "answer", "value": form_values(answers[fact.group(1)])}
+        if 'id="checklist"' in html:
+            response = client.post("/questionnaire", data=checklist_form(html, answers, asked))
         else:
-            form |= {"action": "unknown"}
-        response = client.post("/questionnaire", data=form)
+            fact = re.search(r'data-fact="([^"]+)" data-type="([a-z]+)"', html)
+            if fact is None:
+                break
+            asked.append(fact.group(1))
+            state = re.search(r'id="question">.*?name="state" value="([^"]*)"', html, re.S)
+            assert state
+            form: dict[str, object] = {
+                "csrf_token": csrf_of(html),
+                "state": unescape(state.group(1)),
+                "fact": fact.group(1),
+            }
+            if fact.group(1) in answers:
+                form |= {"action": "answer", "value": form_values(answers[fact.group(1)])}
+            else:
+                form |= {"action": "unknown"}
+            response = client.post("/questionnaire", data=form)
         assert response.status_code == 200, response.text[:800]
         html = response.text
     assert 'id="done"' in html and "market.eu" in asked
@@ -194,6 +226,12 @@ def test_questionnaire_without_javascript(web: Web) -> None:
         data={"csrf_token": csrf_of(html), "state": unescape(state.group(1)), "action": "back"},
     )
     assert back.status_code == 200 and 'data-fact="' in back.text
+    # a checklist item that is not a checklist's is refused
+    wrong = client.post(
+        "/questionnaire",
+        data={"csrf_token": csrf_of(html), "state": "{}", "action": "checklist", "facts": ["system.kind"]},
+    )
+    assert wrong.status_code == 422 and 'data-code="card.invalid"' in wrong.text
     # an invalid answer is reported on the question, not a 500; so is a damaged state
     bad = client.post(
         "/questionnaire",

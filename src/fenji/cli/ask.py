@@ -1,8 +1,10 @@
 """`fenji ask`: the adaptive questionnaire in the terminal.
 
-One question at a time, the one that settles most first (``api.survey``). Typed answers
-always work: ``y``/``n``, the number of a choice, comma-separated numbers for several,
-a number or a date. Commands: ``?`` help and legal basis, ``b`` back, ``s`` skip (ask
+One question at a time, the one that settles most first (``api.survey``); related yes/no
+questions come as one checklist (tick every one that applies; a ticked item that needs
+details is followed by its own question). Typed answers always work: ``y``/``n``, the number
+of a choice, comma-separated numbers for several (``3?`` marks item 3 "I don't know" in a
+checklist), a number or a date. Commands: ``?`` help and legal basis, ``b`` back, ``s`` skip (ask
 again next time), ``u`` "I don't know" (kept as unknown, never asked again), ``q`` save
 and quit. On a terminal, choices can also be picked with the arrow keys (``--keys``).
 After each answer a summary line shows every regime's tier so far; at the end the card
@@ -43,6 +45,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "type the numbers of all that apply, separated by commas; 0 = none of these",
         "输入所有适用选项的编号，用逗号分隔；0 = 均不适用",
     ),
+    "tick_many": (
+        'type the numbers of all that apply, separated by commas; 0 = none of these; 3? = item 3 "I don\'t know"',
+        "输入所有适用项的编号，用逗号分隔；0 = 均不适用；3? = 第 3 项“不知道”",
+    ),
+    "keys_tick": (
+        "↑/↓ move, space ticks (again: don't know), enter confirms",
+        "↑/↓ 移动，空格勾选（再按一次：不知道），回车确认",
+    ),
+    "tick_none": ('Type 0 if none of these apply, or u for "I don\'t know".', "均不适用请输入 0，不知道请输入 u。"),
+    "follow_up": ("You ticked: {item}", "您勾选了：{item}"),
     "keys_one": ("↑/↓ choose, enter confirms", "↑/↓ 选择，回车确认"),
     "keys_many": ("↑/↓ move, space ticks, enter confirms", "↑/↓ 移动，空格勾选，回车确认"),
     "number": ("type a number, e.g. 3.0e+25", "输入一个数字，例如 3.0e+25"),
@@ -140,6 +152,36 @@ def _value(fact: Fact, text: str, lowered: str) -> FactValue:
     return coerce_value(fact, text)
 
 
+@dataclass(frozen=True)
+class Ticks:
+    """A checklist answer: the items ticked and the items answered "I don't know" (1-based)."""
+
+    ticked: frozenset[int]
+    unsure: frozenset[int]
+
+
+def parse_checklist(size: int, typed: str, lang: str = "en") -> Command | Problem | Ticks:
+    """A typed checklist answer: ``1,3`` ticks items 1 and 3, ``4?`` marks item 4 "I don't
+    know", ``0`` means none of these; the commands work as for one question."""
+    text = typed.strip()
+    lowered = text.lower()
+    for name, words in COMMANDS.items():
+        if lowered in words:
+            return Command(name)
+    if not text:
+        return Problem(message("tick_none", lang))
+    if lowered in NONE_WORDS:
+        return Ticks(frozenset(), frozenset())
+    ticked: set[int] = set()
+    unsure: set[int] = set()
+    for token in (t for t in re.split(r"[,\s，、;]+", text) if t):
+        number, mark = (token[:-1], True) if token.endswith(("?", "？")) else (token, False)
+        if not number.isdigit() or not 1 <= int(number) <= size:
+            return Problem(f"there is no item {token}" + (f" (type numbers from 1 to {size})" if lang == "en" else ""))
+        (unsure if mark else ticked).add(int(number))
+    return Ticks(frozenset(ticked - unsure), frozenset(unsure))
+
+
 def _choice_id(fact: Fact, token: str) -> str:
     if token.isdigit():
         index = int(token)
@@ -159,29 +201,34 @@ class Answers:
     facts: dict[str, FactValue] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)
     skipped: set[str] = field(default_factory=set)
-    history: list[str] = field(default_factory=list)
+    history: list[tuple[str, ...]] = field(default_factory=list)  # one entry per question or checklist
 
     def answer(self, fact_id: str, value: FactValue) -> None:
-        self.facts[fact_id] = value
-        self.history.append(fact_id)
+        self.answer_checklist({fact_id: value}, ())
+
+    def answer_checklist(self, values: Mapping[str, FactValue], unknown: Iterable[str]) -> None:
+        """Record one screen's answers at once, so that "back" forgets them together."""
+        self.facts.update(values)
+        self.unknown.update(unknown)
+        self.history.append((*values, *unknown))
 
     def mark_unknown(self, fact_id: str) -> None:
-        self.unknown.add(fact_id)
-        self.history.append(fact_id)
+        self.answer_checklist({}, (fact_id,))
 
     def skip(self, fact_id: str) -> None:
         self.skipped.add(fact_id)
-        self.history.append(fact_id)
+        self.history.append((fact_id,))
 
     def undo(self) -> str | None:
-        """Forget the last answer (or skip); returns its fact."""
+        """Forget the last answer, checklist or skip; returns its (first) fact."""
         if not self.history:
             return None
-        fact_id = self.history.pop()
-        self.facts.pop(fact_id, None)
-        self.unknown.discard(fact_id)
-        self.skipped.discard(fact_id)
-        return fact_id
+        fact_ids = self.history.pop()
+        for fact_id in fact_ids:
+            self.facts.pop(fact_id, None)
+            self.unknown.discard(fact_id)
+            self.skipped.discard(fact_id)
+        return fact_ids[0] if fact_ids else None
 
     @property
     def not_to_ask(self) -> set[str]:
@@ -200,6 +247,10 @@ class Terminal(Protocol):
         """One line typed by the user (EOFError when input ends)."""
         ...
 
+    def tick(self, prompt: str, labels: list[str]) -> str:
+        """A checklist answer in the typed syntax ("1,3?" or "0" or a command)."""
+        ...
+
 
 class PlainTerminal:
     """Typed answers on standard input; works with pipes and pseudo-terminals alike."""
@@ -216,6 +267,9 @@ class PlainTerminal:
             raise EOFError
         return line.rstrip("\r\n")
 
+    def tick(self, prompt: str, labels: list[str]) -> str:
+        return self.ask(prompt)
+
 
 class KeysTerminal(PlainTerminal):
     """On a terminal: pick choices with the arrow keys (space ticks one of several, enter
@@ -230,6 +284,11 @@ class KeysTerminal(PlainTerminal):
         click.echo(f"{prompt}{answer}")
         return answer
 
+    def tick(self, prompt: str, labels: list[str]) -> str:
+        answer = select_with_keys([(str(i), label) for i, label in enumerate(labels, 1)], multi=True, dont_know=True)
+        click.echo(f"{prompt}{answer}")
+        return answer
+
 
 def _key_choices(fact: Fact, lang: str) -> list[tuple[str, str]]:
     """(typed answer, label) for each choice of a question."""
@@ -238,8 +297,9 @@ def _key_choices(fact: Fact, lang: str) -> list[tuple[str, str]]:
     return [(str(i), choice.label.get(lang) or choice.id) for i, choice in enumerate(fact.values, 1)]
 
 
-def select_with_keys(choices: list[tuple[str, str]], multi: bool) -> str:
-    """A small inline list: returns the answer in the typed syntax ("3", "1,4", "0", "y", or a command)."""
+def select_with_keys(choices: list[tuple[str, str]], multi: bool, dont_know: bool = False) -> str:
+    """A small inline list: returns the answer in the typed syntax ("3", "1,4", "0", "y", or a command).
+    With ``dont_know``, space cycles an item through ticked, "I don't know" ("3?") and not ticked."""
     from prompt_toolkit.application import Application
     from prompt_toolkit.data_structures import Point
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -249,12 +309,13 @@ def select_with_keys(choices: list[tuple[str, str]], multi: bool) -> str:
 
     cursor = [0]
     ticked: set[int] = set()
+    unsure: set[int] = set()
     keys = KeyBindings()
 
     def lines() -> str:
         rows = []
         for i, (_, label) in enumerate(choices):
-            box = ("[x] " if i in ticked else "[ ] ") if multi else ""
+            box = ("[x] " if i in ticked else "[?] " if i in unsure else "[ ] ") if multi else ""
             rows.append(f"{'❯' if i == cursor[0] else ' '} {box}{label}")
         return "\n".join(rows)
 
@@ -268,15 +329,25 @@ def select_with_keys(choices: list[tuple[str, str]], multi: bool) -> str:
 
     @keys.add(" ")
     def _tick(event: KeyPressEvent) -> None:
-        if multi:
-            ticked.symmetric_difference_update({cursor[0]})
+        i = cursor[0]
+        if not multi:
+            return
+        if i in ticked:
+            ticked.discard(i)
+            if dont_know:
+                unsure.add(i)
+        elif i in unsure:
+            unsure.discard(i)
+        else:
+            ticked.add(i)
 
     @keys.add("enter")
     def _enter(event: KeyPressEvent) -> None:
         if not multi:
             event.app.exit(result=choices[cursor[0]][0])
         else:
-            event.app.exit(result=",".join(choices[i][0] for i in sorted(ticked)) or "0")
+            picked = [choices[i][0] + ("?" if i in unsure else "") for i in sorted(ticked | unsure)]
+            event.app.exit(result=",".join(picked) or "0")
 
     for letter in ("?", "b", "s", "u", "q"):
         keys.add(letter)(functools.partial(_exit_with, letter))
@@ -316,6 +387,28 @@ def question_text(question: api.Question, number: int, lang: str, with_keys: boo
         lines += choice_lines(fact, lang)
     hint = message("keys_many" if fact.type == "multi" else "keys_one", lang) if picked else answer_hint(fact, lang)
     lines.append(f"  {hint} · {message('commands', lang)}")
+    return lines
+
+
+def checklist_text(screen: api.Screen, number: int, lang: str, with_keys: bool = False) -> list[str]:
+    group = screen.group
+    assert group is not None
+    lines = ["", f"({number}) checklist {group.id}", group.question.get(lang)]
+    if not with_keys:
+        for i, question in enumerate(screen.questions, 1):
+            lines.append(f"  {i}) {group.item(question.id).label.get(lang)}  [{question.id}]")
+    hint = message("keys_tick" if with_keys else "tick_many", lang)
+    lines.append(f"  {hint} · {message('commands', lang)}")
+    return lines
+
+
+def checklist_help(screen: api.Screen, lang: str) -> list[str]:
+    assert screen.group is not None
+    lines = [screen.group.help.get(lang)]
+    for question in screen.questions:
+        lines.append(f"- {question.id}: {question.fact.question.get(lang)}")
+        if question.fact.cites:
+            lines.append("  " + message("help_basis", lang, cites="; ".join(question.fact.cites)))
     return lines
 
 
@@ -373,11 +466,11 @@ class Session:
         )
 
 
-def pick_question(state: api.Survey, refining: bool) -> api.Question | None:
-    """The next question: settling ones until every regime is settled, then refining ones if wanted."""
+def pick_screen(state: api.Survey, refining: bool) -> api.Screen | None:
+    """The next screen: settling ones until every regime is settled, then refining ones if wanted."""
     if not state.done:
-        return state.settling[0]
-    return state.next() if refining else None
+        return state.screen(state.settling[0])
+    return state.next_screen() if refining else None
 
 
 def run_wizard(term: Terminal, answers: Answers, session: Session) -> bool:
@@ -387,13 +480,16 @@ def run_wizard(term: Terminal, answers: Answers, session: Session) -> bool:
         state = session.survey(answers)
         if answered:
             term.say(summary_line(state.results, session.lang))
-        question = pick_question(state, session.refining)
-        if question is None:
+        screen = pick_screen(state, session.refining)
+        if screen is None:
             if not _offer_refining(term, state, session):
                 return True
             session.refining = True
             continue
-        outcome = ask_one(term, question, answers, session)
+        if screen.group is None:
+            outcome = ask_one(term, screen.questions[0], answers, session)
+        else:
+            outcome = ask_checklist(term, screen, answers, session)
         if outcome == "quit":
             return False
         answered = outcome == "answered"
@@ -437,12 +533,82 @@ def ask_one(term: Terminal, question: api.Question, answers: Answers, session: S
                     term.say(f"  {line}")
                 continue
             return _command(term, parsed.name, question, answers, session)
-        problem = _contradiction(answers, question.fact.id, parsed, lang)
+        problem = _contradiction(answers, {question.fact.id: parsed}, lang)
         if problem:
             term.say(f"  ! {problem}")
             continue
         answers.answer(question.fact.id, parsed)
         return "answered"
+
+
+def ask_checklist(term: Terminal, screen: api.Screen, answers: Answers, session: Session) -> str:
+    """Ask a checklist, then the own question of every ticked item that needs details."""
+    lang, group = session.lang, screen.group
+    assert group is not None
+    session.asked += 1
+    for line in checklist_text(screen, session.asked, lang, term.picks_with_keys):
+        term.say(line)
+    labels = [group.item(q.id).label.get(lang) for q in screen.questions]
+    while True:
+        try:
+            typed = term.tick("> ", labels)
+        except EOFError:
+            return "quit"
+        parsed = parse_checklist(len(screen.questions), typed, lang)
+        if isinstance(parsed, Problem):
+            term.say(f"  ! {parsed.text}")
+            continue
+        if isinstance(parsed, Command):
+            if parsed.name == "help":
+                for line in checklist_help(screen, lang):
+                    term.say(f"  {line}")
+                continue
+            return _checklist_command(term, parsed.name, screen, answers, session)
+        values, unsure, details = _checklist_values(screen, parsed)
+        problem = _contradiction(answers, values, lang)
+        if problem:
+            term.say(f"  ! {problem}")
+            continue
+        answers.answer_checklist(values, unsure)
+        break
+    for question in details:
+        term.say(f"  {message('follow_up', lang, item=group.item(question.id).label.get(lang))}")
+        if ask_one(term, question, answers, session) == "quit":
+            return "quit"
+    return "answered"
+
+
+def _checklist_values(screen: api.Screen, ticks: Ticks) -> tuple[dict[str, FactValue], list[str], list[api.Question]]:
+    """(values, "don't know"s, ticked items whose own question follows) of a checklist answer."""
+    assert screen.group is not None
+    values: dict[str, FactValue] = {}
+    unsure: list[str] = []
+    details: list[api.Question] = []
+    for number, question in enumerate(screen.questions, 1):
+        item = screen.group.item(question.id)
+        if number in ticks.unsure:
+            unsure.append(question.id)
+        elif not item.gated:
+            values[question.id] = number in ticks.ticked
+        elif number in ticks.ticked:
+            details.append(question)
+        else:
+            values[question.id] = item.none
+    return values, unsure, details
+
+
+def _checklist_command(term: Terminal, name: str, screen: api.Screen, answers: Answers, session: Session) -> str:
+    if name in ("quit", "back"):
+        return _command(term, name, screen.questions[0], answers, session)
+    if name == "skip":
+        for question in screen.questions:
+            answers.skipped.add(question.id)
+        answers.history.append(screen.facts)
+        term.say(f"  {message('skipped', session.lang)}")
+        return "moved"
+    answers.answer_checklist({}, screen.facts)
+    term.say(f"  {message('unknown', session.lang)}")
+    return "answered"
 
 
 def _command(term: Terminal, name: str, question: api.Question, answers: Answers, session: Session) -> str:
@@ -463,10 +629,10 @@ def _command(term: Terminal, name: str, question: api.Question, answers: Answers
     return "answered"
 
 
-def _contradiction(answers: Answers, fact_id: str, value: FactValue, lang: str) -> str | None:
+def _contradiction(answers: Answers, values: Mapping[str, FactValue], lang: str) -> str | None:
     card = api.SystemCard(id="wizard", name="wizard", facts=dict(answers.facts))
     try:
-        api.apply_facts(card, {fact_id: value})
+        api.apply_facts(card, dict(values))
     except CardValidationError as exc:
         return message("contradiction", lang, message="; ".join(i.message for i in exc.issues))
     return None

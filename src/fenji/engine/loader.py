@@ -455,6 +455,8 @@ def load_packs(
     """Load every pack below ``root`` (default: the packs shipped with fenji)."""
     base = Path(root) if root else builtin_packs_dir()
     vocab = vocab or vocabulary()
+    if vocab.group_issues():
+        raise PackSchemaError("facts.yaml has an invalid question group", vocab.group_issues())
     controls = load_controls(base if (base / CONTROLS_FILE).exists() else builtin_packs_dir())
     wanted = set(only) if only else None
     packs: dict[str, LoadedPack] = {}

@@ -44,7 +44,7 @@ from fenji.engine.logic import (
 )
 from fenji.errors import Issue, PackSchemaError, RulePackError, did_you_mean
 from fenji.model.conditions import ConditionParser, FactTest, walk
-from fenji.model.facts import Fact, Vocabulary
+from fenji.model.facts import Fact, QuestionGroup, Vocabulary
 from fenji.model.result import RegimeResult, Status
 
 Facts = Mapping[str, Any]
@@ -69,6 +69,8 @@ class Question:
     score: int  # settling: expected weight its answer settles; refining: weighted count of outcomes it touches
     regimes: tuple[str, ...]  # regimes whose result it could change
     unlocks: tuple[str, ...] = ()  # dependent facts it is asked for (their ask_when needs it)
+    group: QuestionGroup | None = None  # the checklist it is asked in, if any
+    direct: bool = True  # a rule reads it (not only asked in stead of a dependent fact)
 
     @property
     def id(self) -> str:
@@ -78,6 +80,26 @@ class Question:
     def settling(self) -> bool:
         """Could this answer settle whether a regime applies, or its tier?"""
         return self.affects in SETTLING
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One step of a questionnaire: a single question, or the open members of one group as a
+    checklist answered at once (ticked = yes, not ticked = no, or "I don't know" per item)."""
+
+    questions: tuple[Question, ...]
+    group: QuestionGroup | None = None
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions)
+
+    def follow_ups(self, answers: Facts) -> list[str]:
+        """Gate items these answers tick: each one's own question follows the checklist."""
+        if self.group is None:
+            return []
+        items = [self.group.item(f) for f in self.facts]
+        return [i.fact for i in items if i.gated and i.fact in answers and answers[i.fact] != i.none]
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,25 @@ class Survey:
     def next(self) -> Question | None:
         """The question a wizard asks now: the top settling one, else the top refining one."""
         return self.questions[0] if self.questions else None
+
+    def screen(self, first: Question) -> Screen:
+        """What to show with ``first``: every open member of its group on one checklist, or it alone."""
+        if first.group is None:
+            return Screen((first,))
+        # a settling question brings only the group's other settling ones (refining them can wait),
+        # and only those a rule reads itself, not parents asked in stead of a dependent fact
+        open_members = {
+            q.id: q
+            for q in self.questions
+            if q.group is first.group and (q is first or (q.direct and q.settling >= first.settling))
+        }
+        members = tuple(open_members[f] for f in first.group.facts if f in open_members)
+        return Screen(members, first.group) if len(members) > 1 else Screen((first,))
+
+    def next_screen(self) -> Screen | None:
+        """The step a wizard shows now (see ``next`` and ``screen``)."""
+        first = self.next()
+        return None if first is None else self.screen(first)
 
 
 def all_determined(results: Mapping[str, RegimeResult]) -> bool:
@@ -417,9 +458,11 @@ class _Tally:
     affects: str = "obligations"
     regimes: list[str] = field(default_factory=list)
     unlocks: list[str] = field(default_factory=list)
+    direct: bool = False
 
     def add(self, outcome: OpenOutcome, via: str | None) -> None:
         self.score += outcome.weight
+        self.direct = self.direct or via is None
         if outcome.regime not in self.regimes:
             self.regimes.append(outcome.regime)
         if via is not None and via not in self.unlocks:
@@ -491,7 +534,9 @@ def _rank(tallies: Mapping[str, _Tally], vocab: Vocabulary) -> list[Question]:
         t = tallies[fid]
         severity = t.severity if t.settling else "none"
         score = round(t.gain) if t.settling else t.score
-        questions.append(Question(fact, t.affects, severity, score, tuple(t.regimes), tuple(t.unlocks)))
+        group = vocab.group_of(fid)
+        regimes, unlocks = tuple(t.regimes), tuple(t.unlocks)
+        questions.append(Question(fact, t.affects, severity, score, regimes, unlocks, group, t.direct))
     return questions
 
 
@@ -539,6 +584,7 @@ def is_determined(facts: Facts, packs: PackSet, as_of: dt.date, regimes: Iterabl
 @dataclass(frozen=True)
 class Replay:
     asked: tuple[str, ...]
+    screens: int
     determined: bool
     results: dict[str, RegimeResult]
 
@@ -550,19 +596,23 @@ def replay(
     regimes: Iterable[str] | None = None,
     max_questions: int = 200,
 ) -> Replay:
-    """Run the questionnaire, answering each question from ``answers`` ("I don't know" where
-    they are silent), until every regime is determined or nothing left could settle one."""
+    """Run the questionnaire, answering each screen from ``answers`` ("I don't know" where
+    they are silent), until every regime is determined or nothing left could settle one.
+    ``asked`` holds the facts in the order asked; ``screens`` counts the steps (a checklist is one)."""
     chosen = [lp.id for lp in chosen_packs(packs, regimes)]
     facts: dict[str, Any] = {}
     unknown: set[str] = set()
     asked: list[str] = []
+    screens = 0
     state = survey(facts, packs, as_of, chosen, unknown)
-    while not state.done and len(asked) < max_questions:
-        question = state.settling[0]
-        asked.append(question.id)
-        if question.id in answers:
-            facts[question.id] = answers[question.id]
-        else:
-            unknown.add(question.id)
+    while not state.done and screens < max_questions:
+        screen = state.screen(state.settling[0])
+        screens += 1 + len(screen.follow_ups(answers))
+        for fact_id in screen.facts:
+            asked.append(fact_id)
+            if fact_id in answers:
+                facts[fact_id] = answers[fact_id]
+            else:
+                unknown.add(fact_id)
         state = survey(facts, packs, as_of, chosen, unknown)
-    return Replay(tuple(asked), state.determined, state.results)
+    return Replay(tuple(asked), screens, state.determined, state.results)

@@ -103,6 +103,41 @@ class Section:
     title: Text
 
 
+@dataclass(frozen=True)
+class GroupItem:
+    """One checklist line. A yes/no fact is simply ticked or not. Any other fact is a gate: not
+    ticked gives its ``none`` value (e.g. ``none`` or an empty set), ticked asks the fact itself next."""
+
+    fact: str
+    label: Text  # short checklist wording of the fact's question
+    none: Any = None  # for a non-bool fact: its value when not ticked
+
+    @property
+    def gated(self) -> bool:
+        return self.none is not None
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Facts asked together as one checklist ("tick every one that applies").
+
+    A questionnaire shows the group's open members on one screen: ticked means yes, not
+    ticked means no, and each item can be answered "I don't know". A ticked gate item
+    (a non-bool fact) is followed by the fact's own question."""
+
+    id: str
+    question: Text
+    help: Text
+    items: tuple[GroupItem, ...]
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(item.fact for item in self.items)
+
+    def item(self, fact_id: str) -> GroupItem:
+        return next(item for item in self.items if item.fact == fact_id)
+
+
 class Vocabulary:
     """Facts, sections and the use-case catalogue, with lookup helpers."""
 
@@ -112,8 +147,11 @@ class Vocabulary:
         sections: list[Section],
         use_cases: list[UseCase],
         domains: list[Section],
+        groups: list[QuestionGroup] | None = None,
     ) -> None:
         self.facts: dict[str, Fact] = {f.id: f for f in facts}
+        self.groups: dict[str, QuestionGroup] = {g.id: g for g in groups or []}
+        self._group_of = {fid: g for g in self.groups.values() for fid in g.facts}
         self.sections = sections
         self.use_cases: dict[str, UseCase] = {u.id: u for u in use_cases}
         self.domains = domains
@@ -125,6 +163,31 @@ class Vocabulary:
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
+
+    def group_of(self, fact_id: str) -> QuestionGroup | None:
+        """The checklist group the fact is asked in, if any."""
+        return self._group_of.get(fact_id)
+
+    def group_issues(self) -> list[Issue]:
+        """Problems with the question groups: members must be known facts in one group only; a
+        non-bool member needs a valid ``none`` value (the answer when not ticked)."""
+        issues: list[Issue] = []
+        seen: set[str] = set()
+        for group in self.groups.values():
+            for item in group.items:
+                fid = item.fact
+                place = f"groups.{group.id}.{fid}"
+                fact = self.facts.get(fid)
+                if fact is None:
+                    issues.append(self.unknown_fact_issue(fid, file="facts.yaml", field=place))
+                elif (fact.type == "bool") == item.gated or not _valid_none(fact, item.none):
+                    hint = "bool facts take no 'none'; enum facts need one of their values, multi facts []"
+                    message = f"{fid}: invalid 'none' for a {fact.type} fact"
+                    issues.append(Issue(message, file="facts.yaml", field=place, hint=hint))
+                if fid in seen:
+                    issues.append(Issue(f"{fid} is in more than one group", file="facts.yaml", field=place))
+                seen.add(fid)
+        return issues
 
     def unknown_fact_issue(self, fact_id: str, **where: Any) -> Issue:
         return Issue(
@@ -209,7 +272,25 @@ def vocabulary() -> Vocabulary:
                 note=Text.from_data(row["note"]) if row.get("note") else None,
             )
         )
-    return Vocabulary(facts, sections, use_cases, domains)
+    groups = [_parse_group(g) for g in facts_doc.get("groups") or []]
+    return Vocabulary(facts, sections, use_cases, domains, groups)
+
+
+def _valid_none(fact: Fact, none: Any) -> bool:
+    if fact.type == "enum":
+        return bool(none in fact.value_ids)
+    if fact.type == "multi":
+        return bool(none == frozenset())
+    return none is None
+
+
+def _parse_group(data: Mapping[str, Any]) -> QuestionGroup:
+    def none_value(raw: Any) -> Any:
+        return frozenset(raw) if isinstance(raw, list) else raw
+
+    raw_items = data.get("items") or []
+    items = tuple(GroupItem(str(i["fact"]), Text.from_data(i), none_value(i.get("none"))) for i in raw_items)
+    return QuestionGroup(str(data["id"]), Text.from_data(data.get("question")), Text.from_data(data.get("help")), items)
 
 
 class ValueProblem(ValueError):

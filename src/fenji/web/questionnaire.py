@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +23,14 @@ class State:
     answers: dict[str, Any] = field(default_factory=dict)  # fact -> JSON value
     unknown: list[str] = field(default_factory=list)
     regimes: list[str] | None = None
-    order: list[str] = field(default_factory=list)  # facts in the order answered (for "back")
+    # one entry per screen answered, in order (for "back"): a fact, or a checklist's facts joined by spaces
+    order: list[str] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)  # ticked checklist items whose own question comes next
 
     def dump(self) -> str:
+        data = {"answers": self.answers, "unknown": self.unknown, "regimes": self.regimes, "order": self.order}
         return json.dumps(
-            {"answers": self.answers, "unknown": self.unknown, "regimes": self.regimes, "order": self.order},
+            data | {"follow": self.follow},
             ensure_ascii=False,
             separators=(",", ":"),
             sort_keys=True,
@@ -49,10 +52,12 @@ class State:
         unknown = data.get("unknown") or []
         regimes = data.get("regimes")
         order = data.get("order") or []
+        follow = data.get("follow") or []
         if (
             not isinstance(answers, dict)
             or not isinstance(unknown, list)
             or not isinstance(order, list)
+            or not isinstance(follow, list)
             or (regimes is not None and not isinstance(regimes, list))
         ):
             raise CardValidationError("the questionnaire state is damaged", [Issue("start again", field="state")])
@@ -61,7 +66,27 @@ class State:
             [str(u) for u in unknown],
             [str(r) for r in regimes] if regimes is not None else None,
             [str(o) for o in order],
+            [str(f) for f in follow],
         )
+
+    def record(self, answers: Mapping[str, Any], unknown: Iterable[str], follow: Iterable[str] = ()) -> None:
+        """One screen's answers; "back" forgets them together."""
+        unknown = [u for u in unknown if u not in self.unknown]
+        self.answers.update(answers)
+        self.unknown += unknown
+        self.follow = [f for f in self.follow if f not in answers and f not in unknown] + list(follow)
+        self.order.append(" ".join([*answers, *unknown, *follow]))
+
+    def back(self) -> None:
+        """Forget the last screen's answers."""
+        if not self.order:
+            return
+        for fact_id in self.order.pop().split():
+            self.answers.pop(fact_id, None)
+            if fact_id in self.unknown:
+                self.unknown.remove(fact_id)
+            if fact_id in self.follow:
+                self.follow.remove(fact_id)
 
 
 def validated_facts(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,10 +118,20 @@ class Summary:
 class Step:
     survey: api.Survey
     summary: list[Summary]
+    follow: tuple[str, ...] = ()
 
     @property
     def next(self) -> api.Question | None:
         return None if self.survey.done else self.survey.next()
+
+    @property
+    def screen(self) -> api.Screen | None:
+        """What to show: the own question of a ticked checklist item first, else the next screen."""
+        for fact_id in self.follow:
+            question = next((q for q in self.survey.questions if q.id == fact_id), None)
+            if question is not None:
+                return api.Screen((question,))
+        return None if self.survey.done else self.survey.next_screen()
 
 
 def run(
@@ -105,6 +140,7 @@ def run(
     unknown: Sequence[str],
     regimes: Sequence[str] | None,
     as_of: dt.date,
+    follow: Sequence[str] = (),
 ) -> Step:
     facts = validated_facts(answers)
     survey = api.survey(
@@ -121,7 +157,7 @@ def run(
             key=lambda kv: list(catalog.regimes).index(kv[0]) if kv[0] in catalog.regimes else 999,
         )
     ]
-    return Step(survey, summary)
+    return Step(survey, summary, tuple(follow))
 
 
 def form_value(fact_type: str, values: list[str]) -> Any:
@@ -137,6 +173,36 @@ def form_value(fact_type: str, values: list[str]) -> Any:
             raise CardValidationError("answer yes or no", [Issue("expected yes or no", field="value")])
         return value == "true"
     return value
+
+
+def checklist_answers(
+    facts: Sequence[str], ticked: Collection[str], unsure: Collection[str]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """(answers, "don't know"s, items whose own question follows) of a posted checklist: ticked is
+    yes, not ticked is no (a gate's ``none``), and a ticked gate is asked next."""
+    vocab = api.get_vocabulary()
+    answers: dict[str, Any] = {}
+    unknown: list[str] = []
+    follow: list[str] = []
+    for fact_id in facts:
+        group = vocab.group_of(fact_id)
+        if group is None:
+            raise CardValidationError("not a checklist item", [Issue(f"{fact_id} is in no checklist", field="facts")])
+        item = group.item(fact_id)
+        if fact_id in unsure:
+            unknown.append(fact_id)
+        elif not item.gated:
+            answers[fact_id] = fact_id in ticked
+        elif fact_id in ticked:
+            follow.append(fact_id)
+        else:
+            answers[fact_id] = none_json(item.none)
+    return answers, unknown, follow
+
+
+def none_json(none: Any) -> Any:
+    """A gate item's "not ticked" value as JSON (a multi fact's empty set is [])."""
+    return sorted(none) if isinstance(none, frozenset) else none
 
 
 def card_data(state: State, card_id: str, name: str, description: str | None = None) -> dict[str, Any]:

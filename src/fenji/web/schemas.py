@@ -350,6 +350,25 @@ class QuestionOut(BaseModel):
     affects: str
     severity: str
     regimes: list[str]
+    group: str | None = Field(None, description="the checklist it is asked in, if any")
+
+
+class ScreenItemOut(BaseModel):
+    fact: str
+    label: Bilingual
+    gate: bool = Field(description="not a yes/no fact: not ticked gives `none`, ticked asks the fact's own question")
+    none: Any = None
+
+
+class ScreenOut(BaseModel):
+    """The step to show now: one question, or a checklist (tick every one that applies)."""
+
+    group: str | None
+    question: Bilingual
+    facts: list[str]
+    items: list[ScreenItemOut] = Field(
+        default_factory=list, description="the checklist's lines (empty for one question)"
+    )
 
 
 class RegimeSummary(BaseModel):
@@ -364,6 +383,7 @@ class SurveyOut(BaseModel):
     determined: bool
     summary: dict[str, RegimeSummary]
     questions: list[QuestionOut]
+    screen: ScreenOut | None = Field(None, description="what a questionnaire shows next (null when done)")
 
 
 # --- evidence, waivers, audit, rules ----------------------------------------------------

@@ -187,6 +187,11 @@ ZH: dict[str, str] = {
     "Yes": "是",
     "No": "否",
     "Tick all that apply, or none.": "勾选所有适用项；都不适用则不勾选。",
+    "checklist": "勾选清单",
+    'Not ticked means no. Tick "I don\'t know" next to an item you cannot answer.': (
+        "不勾选即表示“否”。无法回答的项，请勾选其旁边的“不知道”。"
+    ),
+    "I don't know any of these": "以上均不知道",
     "Number": "数值",
     "Legal basis": "法律依据",
     "Answer": "回答",

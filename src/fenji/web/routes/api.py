@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from fenji.api import Screen
 from fenji.errors import Issue, StoreDuplicateError, StoreNotFoundError
 from fenji.store import REVIEW_STATES, role_at_least
 from fenji.web import diffs
@@ -58,6 +59,8 @@ from fenji.web.schemas import (
     RuleHit,
     RuleOut,
     RuleSearchOut,
+    ScreenItemOut,
+    ScreenOut,
     SurveyOut,
     SystemCreated,
     SystemIn,
@@ -408,6 +411,7 @@ def questions(body: QuestionsIn, who: Viewer, app: Ctx) -> SurveyOut:
             affects=q.affects,
             severity=q.severity,
             regimes=list(q.regimes),
+            group=q.group.id if q.group else None,
         )
         for q in step.survey.questions[: body.limit]
     ]
@@ -419,6 +423,28 @@ def questions(body: QuestionsIn, who: Viewer, app: Ctx) -> SurveyOut:
             for s in step.summary
         },
         questions=out,
+        screen=_screen_out(step.screen),
+    )
+
+
+def _screen_out(screen: Screen | None) -> ScreenOut | None:
+    if screen is None:
+        return None
+    group = screen.group
+    if group is None:
+        text = screen.questions[0].fact.question
+        return ScreenOut(group=None, question=Bilingual(**text.as_dict()), facts=list(screen.facts))
+    items = [
+        ScreenItemOut(
+            fact=fid,
+            label=Bilingual(**group.item(fid).label.as_dict()),
+            gate=group.item(fid).gated,
+            none=qn.none_json(group.item(fid).none),
+        )
+        for fid in screen.facts
+    ]
+    return ScreenOut(
+        group=group.id, question=Bilingual(**group.question.as_dict()), facts=list(screen.facts), items=items
     )
 
 

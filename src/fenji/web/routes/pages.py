@@ -594,7 +594,7 @@ def _question_page(
     request: Request, who: Session, state: qn.State, system: Any = None, error: Problem | None = None, status: int = 200
 ) -> Response:
     app = ctx(request)
-    step = qn.run(app.catalog, state.answers, state.unknown, state.regimes, app.inventory.today())
+    step = qn.run(app.catalog, state.answers, state.unknown, state.regimes, app.inventory.today(), state.follow)
     lang = lang_of(request)
     answered = [
         (fid, app.catalog.packs.vocab.facts[fid].question.get(lang), app.catalog.fact_label(fid, value, lang))
@@ -608,7 +608,7 @@ def _question_page(
         status=status,
         state=state,
         step=step,
-        question=step.next,
+        screen=step.screen,
         answered=answered,
         system=system,
         error=error,
@@ -637,9 +637,13 @@ async def questionnaire_step(request: Request, who: Editor) -> Response:
         value = form.get(name)
         return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
+    def strings(name: str) -> list[str]:
+        return [v[:100] for v in form.getlist(name)[:100] if isinstance(v, str)]
+
     state = qn.State.load(field("state"))
     action = field("action", 20) or "answer"
     fact_id = field("fact", 100)
+    checklist = strings("facts")  # the facts of a checklist screen
     system_id = int(field("system_id", 12)) if field("system_id", 12).isdigit() else None
     system = app.store.get_system(who.user.org_id, system_id) if system_id else None
 
@@ -653,23 +657,21 @@ async def questionnaire_step(request: Request, who: Editor) -> Response:
                 if fact is None:
                     raise RequestInvalid("unknown question", field="fact")
                 values = [v for v in form.getlist("value") if isinstance(v, str)]
-                state.answers[fact_id] = qn.form_value(fact.type, values)
-                qn.validated_facts(state.answers)  # a contradiction is reported on this question
-                state.order.append(fact_id)
-            elif action == "unknown" and fact_id:
-                if fact_id not in state.unknown:
-                    state.unknown.append(fact_id)
-                state.order.append(fact_id)
-            elif action == "back" and state.order:
-                last = state.order.pop()
-                state.answers.pop(last, None)
-                if last in state.unknown:
-                    state.unknown.remove(last)
+                answer = {fact_id: qn.form_value(fact.type, values)}
+                qn.validated_facts(state.answers | answer)  # a contradiction is reported on this question
+                state.record(answer, ())
+            elif action == "checklist" and checklist:
+                ticked, unsure = strings("tick"), strings("unsure")
+                answers, unknown, follow = qn.checklist_answers(checklist, ticked, unsure)
+                qn.validated_facts(state.answers | answers)
+                state.record(answers, unknown, follow)
+            elif action == "unknown" and (checklist or fact_id):
+                state.record({}, checklist or [fact_id])
+            elif action == "back":
+                state.back()
             elif action == "save":
                 return _save_questionnaire(request, who, state, system, form)
         except (CardError, RequestInvalid) as exc:
-            if action == "answer":
-                state.answers.pop(fact_id, None)
             return _question_page(request, who, state, system=system, error=problem_of(exc), status=422)
         return _question_page(request, who, state, system=system)
 
