@@ -715,6 +715,9 @@ def command(
 ) -> None:
     """Answer the fewest questions that settle every regime, then write the card.
 
+    Related yes/no questions come as one checklist: type the numbers of the items that apply
+    (0 = none of these, 3? = item 3 "I don't know"), or tick them with the arrow keys and space.
+
     Example:
 
         fenji ask --out my-system.yaml --lang zh --regime eu_ai_act,cn
