@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -512,33 +512,49 @@ def _offer_refining(term: Terminal, state: api.Survey, session: Session) -> bool
     return reply in YES
 
 
+def _read(
+    term: Terminal,
+    read: Callable[[], str],
+    parse: Callable[[str], Any],
+    help_lines: Callable[[], list[str]],
+    check: Callable[[Any], str | None],
+) -> Any:
+    """Read until an answer that ``check`` accepts, or a command other than help (end of input
+    is "quit"); problems, help and contradictions are shown and the question is read again."""
+    while True:
+        try:
+            parsed = parse(read())
+        except EOFError:
+            return Command("quit")
+        if isinstance(parsed, Command) and parsed.name == "help":
+            for line in help_lines():
+                term.say(f"  {line}")
+            continue
+        if isinstance(parsed, Command):
+            return parsed
+        problem = parsed.text if isinstance(parsed, Problem) else check(parsed)
+        if problem is None:
+            return parsed
+        term.say(f"  ! {problem}")
+
+
 def ask_one(term: Terminal, question: api.Question, answers: Answers, session: Session) -> str:
     """Ask one question until it gets a value or a command; returns answered | moved | quit."""
-    lang = session.lang
+    lang, fact = session.lang, question.fact
     session.asked += 1
     for line in question_text(question, session.asked, lang, term.picks_with_keys):
         term.say(line)
-    while True:
-        try:
-            typed = term.ask("> ", question.fact, lang)
-        except EOFError:
-            return "quit"
-        parsed = parse_answer(question.fact, typed, lang)
-        if isinstance(parsed, Problem):
-            term.say(f"  ! {parsed.text}")
-            continue
-        if isinstance(parsed, Command):
-            if parsed.name == "help":
-                for line in help_text(question, lang):
-                    term.say(f"  {line}")
-                continue
-            return _command(term, parsed.name, question, answers, session)
-        problem = _contradiction(answers, {question.fact.id: parsed}, lang)
-        if problem:
-            term.say(f"  ! {problem}")
-            continue
-        answers.answer(question.fact.id, parsed)
-        return "answered"
+    parsed = _read(
+        term,
+        lambda: term.ask("> ", fact, lang),
+        lambda typed: parse_answer(fact, typed, lang),
+        lambda: help_text(question, lang),
+        lambda value: _contradiction(answers, {fact.id: value}, lang),
+    )
+    if isinstance(parsed, Command):
+        return _command(term, parsed.name, question, answers, session)
+    answers.answer(fact.id, parsed)
+    return "answered"
 
 
 def ask_checklist(term: Terminal, screen: api.Screen, answers: Answers, session: Session) -> str:
@@ -549,28 +565,17 @@ def ask_checklist(term: Terminal, screen: api.Screen, answers: Answers, session:
     for line in checklist_text(screen, session.asked, lang, term.picks_with_keys):
         term.say(line)
     labels = [group.item(q.id).label.get(lang) for q in screen.questions]
-    while True:
-        try:
-            typed = term.tick("> ", labels)
-        except EOFError:
-            return "quit"
-        parsed = parse_checklist(len(screen.questions), typed, lang)
-        if isinstance(parsed, Problem):
-            term.say(f"  ! {parsed.text}")
-            continue
-        if isinstance(parsed, Command):
-            if parsed.name == "help":
-                for line in checklist_help(screen, lang):
-                    term.say(f"  {line}")
-                continue
-            return _checklist_command(term, parsed.name, screen, answers, session)
-        values, unsure, details = _checklist_values(screen, parsed)
-        problem = _contradiction(answers, values, lang)
-        if problem:
-            term.say(f"  ! {problem}")
-            continue
-        answers.answer_checklist(values, unsure)
-        break
+    parsed = _read(
+        term,
+        lambda: term.tick("> ", labels),
+        lambda typed: parse_checklist(len(screen.questions), typed, lang),
+        lambda: checklist_help(screen, lang),
+        lambda ticks: _contradiction(answers, _checklist_values(screen, ticks)[0], lang),
+    )
+    if isinstance(parsed, Command):
+        return _checklist_command(term, parsed.name, screen, answers, session)
+    values, unsure, details = _checklist_values(screen, parsed)
+    answers.answer_checklist(values, unsure)
     for question in details:
         term.say(f"  {message('follow_up', lang, item=group.item(question.id).label.get(lang))}")
         if ask_one(term, question, answers, session) == "quit":
