@@ -35,9 +35,7 @@ def _value(fact: Fact, rng: random.Random) -> FactValue:
 
 
 def questionnaire_card(rng: random.Random) -> dict[str, FactValue]:
-    # AI-system cards: model-only cards (system.kind = gpai_model) skip the system questions, and the CN pack
-    # still reads some of them for models (a known gap, see the closing note of issue 3).
-    facts: dict[str, FactValue] = {"system.kind": rng.choice(["ai_system", "gpai_model_and_system"])}
+    facts: dict[str, FactValue] = {"system.kind": rng.choice(["ai_system", "gpai_model", "gpai_model_and_system"])}
     changed = True
     while changed:
         changed = False

@@ -15,7 +15,7 @@ that into one ranked list of questions across the chosen regimes:
 4. ties keep the static order of ``facts.yaml`` (its sections are the questionnaire order).
 
 Skip logic: a fact whose ``ask_when`` is false is never asked; while ``ask_when`` is unknown
-its open parents are asked in its stead (they inherit its weight). "I don't know" is an
+its first open parent is asked in its stead (it inherits its weight). "I don't know" is an
 answer: facts in ``unknown`` are never asked again, and a dependent fact whose parents are
 all unknown is asked directly. A fact that cannot change any result is never asked.
 """
@@ -319,8 +319,8 @@ def is_relevant(fact_id: str, facts: Facts, vocab: Vocabulary) -> bool | None:
 
 
 def askable_for(fact_id: str, facts: Facts, unknown: Collection[str], vocab: Vocabulary) -> tuple[str, ...]:
-    """The facts to ask so that ``fact_id`` gets settled: itself when relevant, its open
-    parents while its relevance is unknown, nothing when it is irrelevant."""
+    """The facts to ask so that ``fact_id`` gets settled: itself when relevant, its first open
+    parent while its relevance is unknown, nothing when it is irrelevant."""
     return tuple(unique(_route(fact_id, facts, unknown, vocab, frozenset())))
 
 
@@ -331,9 +331,13 @@ def _route(fact_id: str, facts: Facts, unknown: Collection[str], vocab: Vocabula
         return []
     if relevant is True or node is None:
         return [fact_id]
+    # the first open parent that can be asked: its answer may settle the condition or name the next one
     parents = [p for p in unique(node.missing(facts, {}, None, {})) if p not in unknown and p not in seen]
-    routed = [target for p in parents for target in _route(p, facts, unknown, vocab, seen | {fact_id})]
-    return routed or [fact_id]
+    for parent in parents:
+        routed = _route(parent, facts, unknown, vocab, seen | {fact_id})
+        if routed:
+            return routed
+    return [fact_id]
 
 
 # --- lookahead: how much one answer would settle ----------------------------------------
