@@ -9,13 +9,14 @@ first, and the caller gets ``StoreConflictError`` with nothing overwritten.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -70,6 +71,14 @@ def utcnow() -> dt.datetime:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+R = TypeVar("R")
+
+
+def _record(cls: type[R], row: Any) -> R:
+    """A record dataclass from a row whose columns carry the same names as its fields."""
+    return cls(**{f.name: getattr(row, f.name) for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
 class Store:
@@ -333,17 +342,7 @@ class Store:
 
     @staticmethod
     def _system(row: Any) -> System:
-        return System(
-            id=row.id,
-            org_id=row.org_id,
-            slug=row.slug,
-            name=row.name,
-            version=row.version,
-            latest_assessment_id=row.latest_assessment_id,
-            created_by=row.created_by,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return _record(System, row)
 
     def create_system(
         self, org_id: int, card: Mapping[str, Any], digest: str, *, actor: str, note: str | None = None
@@ -488,15 +487,7 @@ class Store:
 
     @staticmethod
     def _card(row: Any) -> CardVersion:
-        return CardVersion(
-            system_id=row.system_id,
-            version=row.version,
-            card=row.card,
-            digest=row.digest,
-            note=row.note,
-            created_by=row.created_by,
-            created_at=row.created_at,
-        )
+        return _record(CardVersion, row)
 
     def card_version(self, org_id: int, system_id: int, version: int | None = None) -> CardVersion:
         with self._read() as conn:
@@ -887,19 +878,7 @@ class Store:
 
     @staticmethod
     def _evidence(row: Any) -> EvidenceRecord:
-        return EvidenceRecord(
-            id=row.id,
-            system_id=row.system_id,
-            control=row.control,
-            filename=row.filename,
-            content_type=row.content_type,
-            size=row.size,
-            sha256=row.sha256,
-            storage=row.storage,
-            note=row.note,
-            created_by=row.created_by,
-            created_at=row.created_at,
-        )
+        return _record(EvidenceRecord, row)
 
     def _disk_path(self, sha256: str) -> Path:
         assert self.evidence_dir is not None
@@ -1012,17 +991,7 @@ class Store:
 
     @staticmethod
     def _waiver(row: Any) -> WaiverRecord:
-        return WaiverRecord(
-            id=row.id,
-            system_id=row.system_id,
-            rule=row.rule,
-            reason=row.reason,
-            approved_by=row.approved_by,
-            expires=row.expires,
-            created_by=row.created_by,
-            created_at=row.created_at,
-            revoked_at=row.revoked_at,
-        )
+        return _record(WaiverRecord, row)
 
     def add_waiver(
         self, org_id: int, system_id: int, *, rule: str, reason: str, expires: dt.date, actor: str
@@ -1137,17 +1106,7 @@ class Store:
 
     @staticmethod
     def _entry(row: Any) -> AuditEntry:
-        return AuditEntry(
-            seq=row.seq,
-            at=row.at,
-            actor=row.actor,
-            org_id=row.org_id,
-            action=row.action,
-            target=row.target,
-            details=row.details,
-            prev_hash=row.prev_hash,
-            hash=row.hash,
-        )
+        return _record(AuditEntry, row)
 
     def audit_entries(
         self, org_id: int | None = None, *, limit: int = 100, before: int | None = None, target: str | None = None
@@ -1219,16 +1178,7 @@ class Store:
 
     @staticmethod
     def _doc(row: Any) -> SearchDoc:
-        return SearchDoc(
-            kind=row.kind,
-            ref=row.ref,
-            pack=row.pack,
-            citation=row.citation,
-            title_en=row.title_en,
-            title_zh=row.title_zh,
-            body_en=row.body_en,
-            body_zh=row.body_zh,
-        )
+        return _record(SearchDoc, row)
 
     def search_rules(
         self,
