@@ -96,13 +96,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            username=user.username,
-            role=user.role,
-            active=user.active,
-            created_at=user.created_at,
-        )
+        return cls.model_validate(user, from_attributes=True)
 
 
 class TokenOut(BaseModel):
@@ -206,15 +200,7 @@ class CardOut(BaseModel):
 
     @classmethod
     def of(cls, c: CardVersion) -> CardOut:
-        return cls(
-            system_id=c.system_id,
-            version=c.version,
-            card=c.card,
-            digest=c.digest,
-            note=c.note,
-            created_by=c.created_by,
-            created_at=c.created_at,
-        )
+        return cls.model_validate(c, from_attributes=True)
 
 
 class SystemCreated(BaseModel):
@@ -403,18 +389,7 @@ class EvidenceOut(BaseModel):
 
     @classmethod
     def of(cls, e: EvidenceRecord) -> EvidenceOut:
-        return cls(
-            id=e.id,
-            system_id=e.system_id,
-            control=e.control,
-            filename=e.filename,
-            content_type=e.content_type,
-            size=e.size,
-            sha256=e.sha256,
-            note=e.note,
-            created_by=e.created_by,
-            created_at=e.created_at,
-        )
+        return cls.model_validate(e, from_attributes=True)
 
 
 class WaiverIn(Model):
@@ -435,16 +410,7 @@ class WaiverOut(BaseModel):
 
     @classmethod
     def of(cls, w: WaiverRecord) -> WaiverOut:
-        return cls(
-            id=w.id,
-            system_id=w.system_id,
-            rule=w.rule,
-            reason=w.reason,
-            approved_by=w.approved_by,
-            expires=w.expires,
-            created_at=w.created_at,
-            revoked_at=w.revoked_at,
-        )
+        return cls.model_validate(w, from_attributes=True)
 
 
 class AuditEntryOut(BaseModel):
@@ -459,16 +425,7 @@ class AuditEntryOut(BaseModel):
 
     @classmethod
     def of(cls, e: AuditEntry) -> AuditEntryOut:
-        return cls(
-            seq=e.seq,
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            target=e.target,
-            details=e.details,
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
+        return cls.model_validate(e, from_attributes=True)
 
 
 class AuditVerifyOut(BaseModel):
