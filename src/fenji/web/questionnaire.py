@@ -28,9 +28,15 @@ class State:
     follow: list[str] = field(default_factory=list)  # ticked checklist items whose own question comes next
 
     def dump(self) -> str:
-        data = {"answers": self.answers, "unknown": self.unknown, "regimes": self.regimes, "order": self.order}
+        data = {
+            "answers": self.answers,
+            "unknown": self.unknown,
+            "regimes": self.regimes,
+            "order": self.order,
+            "follow": self.follow,
+        }
         return json.dumps(
-            data | {"follow": self.follow},
+            data,
             ensure_ascii=False,
             separators=(",", ":"),
             sort_keys=True,
