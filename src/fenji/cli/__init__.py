@@ -73,6 +73,16 @@ def _packs(packs_dir: str | None) -> api.PackSet:
     return api.packs_from(packs_dir)
 
 
+def _inputs(
+    as_of: str | None, packs_dir: str | None, facts: tuple[str, ...]
+) -> tuple[dt.date | None, api.PackSet, dict[str, Any]]:
+    """What the common options give an assessing command: the date, the packs and the --fact overrides."""
+    return _as_of(as_of), _packs(packs_dir), api.parse_fact_assignments(list(facts))
+
+
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -118,7 +128,7 @@ def _guard(func: Callable[[], int | None]) -> int | None:
     type=click.Path(exists=True, dir_okay=False),
     help='JSONL file: one {"id", "card"|"text", "facts"} object per line.',
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def assess(
     card: str | None,
     as_of: str | None,
@@ -142,9 +152,7 @@ def assess(
         raise click.UsageError("give exactly one of CARD, --text, --text-file or --batch")
 
     def run() -> None:
-        when = _as_of(as_of)
-        packs = _packs(packs_dir)
-        overrides = api.parse_fact_assignments(list(facts))
+        when, packs, overrides = _inputs(as_of, packs_dir, facts)
         if batch:
             _assess_batch(Path(batch), packs, when, overrides, lang, output)
             return
@@ -252,9 +260,7 @@ def check(
     """
 
     def run() -> int:
-        when = _as_of(as_of)
-        packs = _packs(packs_dir)
-        overrides = api.parse_fact_assignments(list(facts))
+        when, packs, overrides = _inputs(as_of, packs_dir, facts)
         items = []
         for path in cards:
             card = api.load_card(path)

@@ -9,7 +9,7 @@ import sys
 import click
 
 from fenji import api
-from fenji.cli import _as_of, _emit, _guard
+from fenji.cli import _as_of, _emit, _guard, output_option
 from fenji.outputs.diff import DIFF_RENDERERS
 
 
@@ -29,7 +29,7 @@ def _side(packs_dir: str | None, date: dt.date) -> tuple[api.PackSet, str]:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(list(DIFF_RENDERERS)), default="text", show_default=True)
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when any card changes.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def command(
     cards: tuple[str, ...],
     from_packs: str | None,

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from fenji import api
-from fenji.cli import _as_of, _emit, _guard, _packs, common_options
+from fenji.cli import _as_of, _emit, _guard, _inputs, _packs, common_options, output_option
 from fenji.outputs.oscal import (
     DEFAULT_CATALOG_HREF,
     oscal_catalog,
@@ -35,7 +35,7 @@ def group() -> None:
 @group.command("catalog")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date stamped as last-modified (default: today).")
 @click.option("--packs", "packs_dir", type=click.Path(exists=True, file_okay=False), help="Rule packs directory.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def catalog(as_of: str | None, packs_dir: str | None, output: str | None) -> None:
     """The common control catalogue as an OSCAL catalog (one group per control family).
 
@@ -62,7 +62,7 @@ def catalog(as_of: str | None, packs_dir: str | None, output: str | None) -> Non
     help="OSCAL model to write.",
 )
 @click.option("--catalog-href", default=DEFAULT_CATALOG_HREF, show_default=True, help="Where the catalog lives.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def plan(
     card: str,
     as_of: str | None,
@@ -81,9 +81,8 @@ def plan(
     """
 
     def run() -> None:
-        loaded = api.load_card(card)
-        overrides = api.parse_fact_assignments(list(facts))
-        result = api.assess(loaded, packs=_packs(packs_dir), as_of=_as_of(as_of), facts=overrides)
+        when, packs, overrides = _inputs(as_of, packs_dir, facts)
+        result = api.assess(api.load_card(card), packs=packs, as_of=when, facts=overrides)
         build = oscal_profile if kind == "profile" else oscal_component_definition
         _emit(_dump(build(result, catalog_href)), output)
 

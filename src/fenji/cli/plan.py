@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from fenji import api
-from fenji.cli import _as_of, _emit, _guard, _packs, common_options
+from fenji.cli import _emit, _guard, _inputs, common_options, output_option
 from fenji.outputs.base import Item
 from fenji.outputs.plan import PLAN_RENDERERS
 
@@ -16,7 +16,7 @@ from fenji.outputs.plan import PLAN_RENDERERS
 @click.argument("cards", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @common_options
 @click.option("--format", "fmt", type=click.Choice(list(PLAN_RENDERERS)), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def command(
     cards: tuple[str, ...],
     as_of: str | None,
@@ -38,9 +38,7 @@ def command(
     """
 
     def run() -> None:
-        when = _as_of(as_of)
-        packs = _packs(packs_dir)
-        overrides = api.parse_fact_assignments(list(facts))
+        when, packs, overrides = _inputs(as_of, packs_dir, facts)
         items = []
         for path in cards:
             card = api.load_card(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from fenji import api
-from fenji.cli import _as_of, _emit, _guard, _packs, common_options
+from fenji.cli import _emit, _guard, _inputs, common_options, output_option
 from fenji.outputs.timeline import render_timeline_json, render_timeline_text
 
 RENDERERS = {"text": render_timeline_text, "json": render_timeline_json}
@@ -15,7 +15,7 @@ RENDERERS = {"text": render_timeline_text, "json": render_timeline_json}
 @click.argument("cards", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @common_options
 @click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def command(
     cards: tuple[str, ...],
     as_of: str | None,
@@ -36,9 +36,7 @@ def command(
     """
 
     def run() -> None:
-        when = _as_of(as_of)
-        packs = _packs(packs_dir)
-        overrides = api.parse_fact_assignments(list(facts))
+        when, packs, overrides = _inputs(as_of, packs_dir, facts)
         timelines = [api.timeline(api.load_card(p), packs=packs, as_of=when, facts=overrides) for p in cards]
         _emit(RENDERERS[fmt](timelines, lang), output)
 
